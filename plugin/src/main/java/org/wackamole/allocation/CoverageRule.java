@@ -1,0 +1,34 @@
+package org.wackamole.allocation;
+
+/**
+ * Rule 1: every group nobody holds goes, in pool order, to the eligible member furthest below its
+ * quota (ties: view order). This is the failover path, so it is never limited by the balance rate.
+ */
+final class CoverageRule {
+    private CoverageRule() {
+    }
+
+    static void apply(Workspace w) {
+        if (w.eligibleCount() == 0) {
+            return;
+        }
+        int[] deficit = new int[w.memberCount];
+        for (int i = 0; i < w.memberCount; i++) {
+            deficit[i] = w.eligible[i] && !w.saturated[i] ? w.quota[i] - w.count[i] : Integer.MIN_VALUE;
+        }
+        for (int g = 0; g < w.groupCount; g++) {
+            if (w.owner[g] != Workspace.NONE) {
+                continue;
+            }
+            int best = Workspace.NONE;
+            for (int i = 0; i < w.memberCount; i++) {
+                if (deficit[i] != Integer.MIN_VALUE && (best == Workspace.NONE || deficit[i] > deficit[best])) {
+                    best = i;
+                }
+            }
+            w.assign(g, best, MoveReason.COVERAGE);
+            deficit[best]--;
+            w.count[best]++;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.wackamole.allocation;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A member of the current view as the allocation engine sees it.
+ *
+ * @param name      unique in the view
+ * @param weight    relative share of the pool, at least 1
+ * @param eligible  false while the member drains (unhealthy, operator drain, leaving): it holds nothing
+ * @param preferred group identities this member prefers
+ */
+public record Member(String name, int weight, boolean eligible, Set<String> preferred) {
+
+    public Member {
+        Objects.requireNonNull(name, "name");
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight of " + name + " must be positive, was " + weight);
+        }
+        preferred = Set.copyOf(preferred);
+    }
+
+    public static Member of(String name, String... preferred) {
+        return new Member(name, 1, true, Set.of(preferred));
+    }
+
+    public Member draining() {
+        return new Member(name, weight, false, preferred);
+    }
+
+    public Member withWeight(int newWeight) {
+        return new Member(name, newWeight, eligible, preferred);
+    }
+}

@@ -1,0 +1,57 @@
+package org.wackamole.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every key the configuration model understands. The names are a public contract: they are the
+ * lines of {@code start.d/wackamole.ini}, the Jetty XML properties and the Tomcat attributes.
+ */
+public enum Setting {
+    CLUSTER("wackamole.cluster", "wackamole",
+            "Name of the JGroups cluster; every member of one farm uses the same name."),
+    NODE("wackamole.node", null,
+            "This member's name, unique in the cluster (default: the host name)."),
+    INTERFACE("wackamole.interface", null,
+            "Interface for pool addresses that do not name one, e.g. eth0."),
+    VIPS("wackamole.vips", null,
+            "The pool: comma-separated VIP groups. A group is one address [iface:]ip[/prefix], or several"
+                    + " joined with '+' that always move together. The group's first address is its identity."),
+    PREFER("wackamole.prefer", "",
+            "Identities (first address) of the groups this member prefers, comma-separated; may be empty."),
+    MATURE("wackamole.mature", "5s",
+            "How long a fresh cluster waits before claiming anything, unless it sees a mature peer."),
+    BALANCE_INTERVAL("wackamole.balance.interval", "4s",
+            "How often the pool is rebalanced."),
+    BALANCE_PER_ROUND("wackamole.balance.perRound", "all",
+            "Balance moves per round: 'all' or a positive integer (gradual balancing)."),
+    WEIGHT("wackamole.weight", "1",
+            "This member's relative share of the pool (positive integer, at most " + WackamoleConfig.MAX_WEIGHT + ").");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The default as it would be written in an ini file, or null when there is none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static Optional<Setting> forKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,310 @@
+package org.wackamole.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The whole, validated configuration of one member. It is built from plain key/value settings so
+ * that Jetty XML, an ini file, Tomcat attributes and tests all go through the same checks; it is
+ * either built completely or not at all, so nothing ever starts half-configured.
+ */
+public final class WackamoleConfig {
+    /** {@link #balancePerRound()} when every needed move is made in one round. */
+    public static final int ALL = Integer.MAX_VALUE;
+    public static final int MAX_WEIGHT = 1_000_000;
+
+    private final String cluster;
+    private final String node;
+    private final String defaultInterface;
+    private final List<VipGroup> groups;
+    private final Map<String, VipGroup> groupsByIdentity;
+    private final Set<String> preferred;
+    private final Duration mature;
+    private final Duration balanceInterval;
+    private final int balancePerRound;
+    private final int weight;
+    private final Map<String, String> settings;
+
+    private WackamoleConfig(Parser p) {
+        this.cluster = p.cluster;
+        this.node = p.node;
+        this.defaultInterface = p.defaultInterface;
+        this.groups = List.copyOf(p.groups);
+        this.groupsByIdentity = Collections.unmodifiableMap(p.byIdentity);
+        this.preferred = Collections.unmodifiableSet(p.preferred);
+        this.mature = p.mature;
+        this.balanceInterval = p.balanceInterval;
+        this.balancePerRound = p.perRound;
+        this.weight = p.weight;
+        this.settings = Collections.unmodifiableMap(new TreeMap<>(p.settings));
+    }
+
+    /**
+     * Builds the configuration or throws a {@link ConfigException} naming the first bad key.
+     *
+     * @param settings    keys of {@link Setting}; keys outside {@code wackamole.} are ignored, blank values count as unset
+     * @param defaultNode supplies the node name when {@code wackamole.node} is unset (usually the host name)
+     */
+    public static WackamoleConfig parse(Map<String, String> settings, Supplier<String> defaultNode) {
+        return new WackamoleConfig(new Parser(settings, defaultNode).parse());
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** The interface for addresses that name none; null if unset. */
+    public String defaultInterface() {
+        return defaultInterface;
+    }
+
+    /** The pool in configuration order, which is also the order the allocation engine walks it. */
+    public List<VipGroup> groups() {
+        return groups;
+    }
+
+    public List<String> identities() {
+        return List.copyOf(groupsByIdentity.keySet());
+    }
+
+    public VipGroup group(String identity) {
+        return groupsByIdentity.get(identity);
+    }
+
+    /** Identities of the groups this member prefers, in the order given. */
+    public Set<String> preferred() {
+        return preferred;
+    }
+
+    public Duration mature() {
+        return mature;
+    }
+
+    public Duration balanceInterval() {
+        return balanceInterval;
+    }
+
+    /** Balance moves per round, {@link #ALL} for as many as needed. */
+    public int balancePerRound() {
+        return balancePerRound;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** The effective settings, defaults filled in, as they would be written in an ini file. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public String toString() {
+        return "WackamoleConfig" + settings;
+    }
+
+    private static final class Parser {
+        private final Map<String, String> raw = new HashMap<>();
+        private final Supplier<String> defaultNode;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        String cluster;
+        String node;
+        String defaultInterface;
+        final List<VipGroup> groups = new ArrayList<>();
+        final Map<String, VipGroup> byIdentity = new LinkedHashMap<>();
+        final Set<String> preferred = new LinkedHashSet<>();
+        Duration mature;
+        Duration balanceInterval;
+        int perRound;
+        int weight;
+
+        Parser(Map<String, String> input, Supplier<String> defaultNode) {
+            this.defaultNode = Objects.requireNonNull(defaultNode, "defaultNode");
+            for (Map.Entry<String, String> e : input.entrySet()) {
+                String key = e.getKey();
+                if (key == null || !key.startsWith("wackamole.")) {
+                    continue;
+                }
+                if (Setting.forKey(key).isEmpty()) {
+                    throw new ConfigException(key, e.getValue(), "unknown setting" + suggestion(key));
+                }
+                String value = e.getValue() == null ? "" : e.getValue().trim();
+                if (!value.isEmpty()) {
+                    raw.put(key, value);
+                }
+            }
+        }
+
+        Parser parse() {
+            cluster = name(Setting.CLUSTER, get(Setting.CLUSTER));
+            String nodeText = raw.get(Setting.NODE.key());
+            node = name(Setting.NODE, nodeText != null ? nodeText : defaultNode.get());
+            record(Setting.NODE, node);
+            defaultInterface = raw.get(Setting.INTERFACE.key());
+            if (defaultInterface != null) {
+                VipParser.checkInterfaceName(Setting.INTERFACE.key(), defaultInterface, defaultInterface);
+            }
+            parsePool();
+            parsePreferred();
+            mature = Durations.parse(Setting.MATURE.key(), get(Setting.MATURE));
+            balanceInterval = Durations.parse(Setting.BALANCE_INTERVAL.key(), get(Setting.BALANCE_INTERVAL));
+            if (balanceInterval.isZero()) {
+                throw new ConfigException(Setting.BALANCE_INTERVAL.key(), get(Setting.BALANCE_INTERVAL), "must be positive");
+            }
+            String rate = get(Setting.BALANCE_PER_ROUND);
+            perRound = rate.equalsIgnoreCase("all") ? ALL : positive(Setting.BALANCE_PER_ROUND, rate, Integer.MAX_VALUE - 1);
+            weight = positive(Setting.WEIGHT, get(Setting.WEIGHT), MAX_WEIGHT);
+            return this;
+        }
+
+        private String get(Setting s) {
+            String value = raw.getOrDefault(s.key(), s.defaultValue());
+            record(s, value);
+            return value;
+        }
+
+        private void record(Setting s, String value) {
+            if (value != null) {
+                settings.put(s.key(), value);
+            }
+        }
+
+        private void parsePool() {
+            String text = get(Setting.VIPS);
+            String key = Setting.VIPS.key();
+            if (text == null) {
+                throw new ConfigException(key, "is required: list the VIP groups, e.g. eth0:198.51.100.10/32,eth0:198.51.100.11/32");
+            }
+            Map<InetAddress, String> groupOf = new HashMap<>();
+            for (String groupText : text.split(",", -1)) {
+                groupText = groupText.trim();
+                if (groupText.isEmpty()) {
+                    throw new ConfigException(key, text, "empty group (stray comma?)");
+                }
+                List<VipAddress> addresses = new ArrayList<>();
+                for (String addressText : groupText.split("\\+", -1)) {
+                    addressText = addressText.trim();
+                    if (addressText.isEmpty()) {
+                        throw new ConfigException(key, groupText, "empty address in group (stray '+'?)");
+                    }
+                    VipAddress address = VipParser.parse(key, addressText, defaultInterface);
+                    String other = groupOf.putIfAbsent(address.address(), groupText);
+                    if (other != null) {
+                        String where = other.equals(groupText) ? "twice in the same group"
+                                : "in two groups: '" + other + "' and '" + groupText + "'";
+                        throw new ConfigException(key, text, address.addressText() + " appears " + where);
+                    }
+                    addresses.add(address);
+                }
+                VipGroup group = new VipGroup(addresses);
+                groups.add(group);
+                byIdentity.put(group.identity(), group);
+            }
+        }
+
+        private void parsePreferred() {
+            String text = get(Setting.PREFER);
+            String key = Setting.PREFER.key();
+            if (text.isEmpty()) {
+                return;
+            }
+            for (String item : text.split(",", -1)) {
+                item = item.trim();
+                if (item.isEmpty()) {
+                    throw new ConfigException(key, text, "empty entry (stray comma?)");
+                }
+                // Any spelling of the address is accepted: "198.51.100.10", "/32", with an interface, ...
+                String identity = VipParser.parse(key, item, defaultInterface, false).addressText();
+                if (!byIdentity.containsKey(identity)) {
+                    VipGroup owner = groups.stream()
+                            .filter(g -> g.addresses().stream().anyMatch(a -> a.addressText().equals(identity)))
+                            .findFirst().orElse(null);
+                    throw new ConfigException(key, item, owner == null
+                            ? identity + " is not in " + Setting.VIPS.key()
+                            : identity + " is not a group identity; prefer its group by its first address " + owner.identity());
+                }
+                preferred.add(identity);
+            }
+        }
+
+        private static String name(Setting s, String value) {
+            if (value == null || value.isEmpty()) {
+                throw new ConfigException(s.key(), "must not be empty");
+            }
+            if (value.length() > 64) {
+                throw new ConfigException(s.key(), value, "longer than 64 characters");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == ',' || c == '=' || c == '+' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+                    throw new ConfigException(s.key(), value, "must not contain '" + c + "'");
+                }
+            }
+            return value;
+        }
+
+        private static int positive(Setting s, String text, int max) {
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(s.key(), text, "not a whole number");
+            }
+            if (value < 1) {
+                throw new ConfigException(s.key(), text, "must be positive");
+            }
+            if (value > max) {
+                throw new ConfigException(s.key(), text, "must be at most " + max);
+            }
+            return (int) value;
+        }
+
+        private static String suggestion(String key) {
+            String best = null;
+            int bestDistance = Integer.MAX_VALUE;
+            for (Setting s : Setting.values()) {
+                int d = distance(key, s.key());
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = s.key();
+                }
+            }
+            return bestDistance <= 3 ? " (did you mean " + best + "?)" : "";
+        }
+
+        private static int distance(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            int[] cur = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            return prev[b.length()];
+        }
+    }
+}
