@@ -191,8 +191,10 @@ public final class WackamoleConfig {
             if (text == null) {
                 throw new ConfigException(key, "is required: list the VIP groups, e.g. eth0:198.51.100.10/32,eth0:198.51.100.11/32");
             }
-            Map<InetAddress, String> groupOf = new HashMap<>();
-            for (String groupText : text.split(",", -1)) {
+            Map<InetAddress, Integer> groupOf = new HashMap<>();
+            String[] groupTexts = text.split(",", -1);
+            for (int index = 0; index < groupTexts.length; index++) {
+                String groupText = groupTexts[index];
                 groupText = groupText.trim();
                 if (groupText.isEmpty()) {
                     throw new ConfigException(key, text, "empty group (stray comma?)");
@@ -204,10 +206,10 @@ public final class WackamoleConfig {
                         throw new ConfigException(key, groupText, "empty address in group (stray '+'?)");
                     }
                     VipAddress address = VipParser.parse(key, addressText, defaultInterface);
-                    String other = groupOf.putIfAbsent(address.address(), groupText);
+                    Integer other = groupOf.putIfAbsent(address.address(), index);
                     if (other != null) {
-                        String where = other.equals(groupText) ? "twice in the same group"
-                                : "in two groups: '" + other + "' and '" + groupText + "'";
+                        String where = other == index ? "twice in the same group"
+                                : "in two groups: '" + groupTexts[other].trim() + "' and '" + groupText + "'";
                         throw new ConfigException(key, text, address.addressText() + " appears " + where);
                     }
                     addresses.add(address);

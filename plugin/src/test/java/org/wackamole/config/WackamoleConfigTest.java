@@ -1,0 +1,154 @@
+package org.wackamole.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WackamoleConfigTest {
+
+    private static WackamoleConfig parse(String... keyValues) {
+        Map<String, String> settings = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            settings.put(keyValues[i], keyValues[i + 1]);
+        }
+        return WackamoleConfig.parse(settings, () -> "host-a");
+    }
+
+    @Test
+    void defaultsAndAMinimalPool() {
+        WackamoleConfig c = parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10,198.51.100.11/32");
+        assertThat(c.cluster()).isEqualTo("wackamole");
+        assertThat(c.node()).isEqualTo("host-a");
+        assertThat(c.identities()).containsExactly("198.51.100.10", "198.51.100.11");
+        assertThat(c.groups().get(0).addresses().get(0)).hasToString("eth0:198.51.100.10/32");
+        assertThat(c.preferred()).isEmpty();
+        assertThat(c.mature()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.balanceInterval()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.balancePerRound()).isEqualTo(WackamoleConfig.ALL);
+        assertThat(c.weight()).isEqualTo(1);
+        assertThat(c.settings()).containsEntry("wackamole.mature", "5s").containsEntry("wackamole.node", "host-a");
+    }
+
+    @Test
+    void everySettingGiven() {
+        WackamoleConfig c = parse(
+                "wackamole.cluster", "web-farm",
+                "wackamole.node", "web1",
+                "wackamole.interface", "eth0",
+                "wackamole.vips", "198.51.100.10/24+eth1:203.0.113.10/32 , eth1:[2001:db8::10]/64, 2001:db8::11",
+                "wackamole.prefer", "eth0:198.51.100.10/24,2001:db8:0::11",
+                "wackamole.mature", "500ms",
+                "wackamole.balance.interval", "2m",
+                "wackamole.balance.perRound", "3",
+                "wackamole.weight", "4",
+                "jetty.http.port", "8080");
+        assertThat(c.cluster()).isEqualTo("web-farm");
+        assertThat(c.node()).isEqualTo("web1");
+        assertThat(c.groups()).hasSize(3);
+        assertThat(c.groups().get(0)).hasToString("eth0:198.51.100.10/24+eth1:203.0.113.10/32");
+        assertThat(c.groups().get(1)).hasToString("eth1:[2001:db8::10]/64");
+        assertThat(c.groups().get(2)).hasToString("eth0:[2001:db8::11]/128");
+        assertThat(c.identities()).containsExactly("198.51.100.10", "2001:db8::10", "2001:db8::11");
+        assertThat(c.preferred()).containsExactly("198.51.100.10", "2001:db8::11");
+        assertThat(c.mature()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.balanceInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.balancePerRound()).isEqualTo(3);
+        assertThat(c.weight()).isEqualTo(4);
+        assertThat(c.group("2001:db8::10").addresses().get(0).isIpv4()).isFalse();
+    }
+
+    @Test
+    void unbracketedIpv6WithInterface() {
+        WackamoleConfig c = parse("wackamole.vips", "eth1:2001:db8::5/128");
+        assertThat(c.groups().get(0)).hasToString("eth1:[2001:db8::5]/128");
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        // Jetty passes <Property default=""/> for every unset key.
+        WackamoleConfig c = parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10",
+                "wackamole.node", " ", "wackamole.prefer", "", "wackamole.mature", "");
+        assertThat(c.node()).isEqualTo("host-a");
+        assertThat(c.mature()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void hoursAreHours() {
+        // Wackamole 2.1.4 read "1h" as one second.
+        assertThat(parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.mature", "1h").mature())
+                .isEqualTo(Duration.ofHours(1));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            wackamole.vips               | 198.51.100.300/32              | not an IP address
+            wackamole.vips               | 198.51.100.010                 | not an IP address
+            wackamole.vips               | web.example.com                | not an IP address
+            wackamole.vips               | 198.51.100.10/33               | longer than 32 bits
+            wackamole.vips               | 2001:db8::1/129                | longer than 128 bits
+            wackamole.vips               | 198.51.100.10/0                | must be at least 1
+            wackamole.vips               | 198.51.100.10/x                | is not a number
+            wackamole.vips               | 198.51.100.10,198.51.100.10    | appears in two groups
+            wackamole.vips               | 198.51.100.10+198.51.100.10    | twice in the same group
+            wackamole.vips               | 198.51.100.1+198.51.100.2,198.51.100.3+198.51.100.2 | in two groups
+            wackamole.vips               | 198.51.100.10,,198.51.100.11   | empty group
+            wackamole.vips               | 198.51.100.10+                 | empty address
+            wackamole.vips               | 127.0.0.2                      | loopback
+            wackamole.vips               | 224.0.0.1                      | multicast
+            wackamole.vips               | fe80::1                        | link-local
+            wackamole.vips               | 0.0.0.0                        | unspecified
+            wackamole.vips               | 255.255.255.255                | broadcast
+            wackamole.vips               | ::ffff:198.51.100.1            | not an IP address
+            wackamole.vips               | [198.51.100.1]                 | brackets must hold an IPv6
+            wackamole.vips               | eth0/1:198.51.100.1            | is not a number
+            wackamole.vips               | averyveryverylongname:198.51.100.1 | 1 to 15 characters
+            wackamole.prefer             | 198.51.100.99                  | is not in wackamole.vips
+            wackamole.prefer             | 203.0.113.5                    | not a group identity; prefer its group by its first address 198.51.100.10
+            wackamole.prefer             | 198.51.100.10,,                | empty entry
+            wackamole.mature             | 5                              | has no unit
+            wackamole.mature             | 5 days                         | unknown unit 'days'
+            wackamole.mature             | -5s                            | not a duration
+            wackamole.mature             | soon                           | not a duration
+            wackamole.balance.interval   | 0s                             | must be positive
+            wackamole.balance.perRound   | 0                              | must be positive
+            wackamole.balance.perRound   | -2                             | must be positive
+            wackamole.balance.perRound   | some                           | not a whole number
+            wackamole.weight             | 0                              | must be positive
+            wackamole.weight             | 2000000                        | must be at most 1000000
+            wackamole.node               | web 1                          | must not contain ' '
+            wackamole.cluster            | a,b                            | must not contain ','
+            wackamole.interface          | eth:0                          | contains ':'
+            wackamole.balance.perround   | 2                              | unknown setting (did you mean wackamole.balance.perRound?)
+            """)
+    void badInputNamesTheKeyAndTheText(String key, String value, String problem) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("wackamole.interface", "eth0");
+        settings.put("wackamole.vips", "198.51.100.10+203.0.113.5,198.51.100.11");
+        settings.put(key, value);
+        assertThatThrownBy(() -> WackamoleConfig.parse(settings, () -> "host-a"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(key + "=")
+                .hasMessageContaining(problem)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
+    }
+
+    @Test
+    void missingPoolIsNamed() {
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("wackamole.vips: is required");
+    }
+
+    @Test
+    void addressWithoutInterfaceNeedsTheDefault() {
+        assertThatThrownBy(() -> parse("wackamole.vips", "eth0:198.51.100.1,198.51.100.2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("wackamole.vips='198.51.100.2': names no interface and wackamole.interface is not set");
+    }
+}
