@@ -26,7 +26,18 @@ public enum Setting {
     BALANCE_PER_ROUND("wackamole.balance.perRound", "all",
             "Balance moves per round: 'all' or a positive integer (gradual balancing)."),
     WEIGHT("wackamole.weight", "1",
-            "This member's relative share of the pool (positive integer, at most " + WackamoleConfig.MAX_WEIGHT + ").");
+            "This member's relative share of the pool (positive integer, at most " + WackamoleConfig.MAX_WEIGHT + ")."),
+    PARTITION("wackamole.partition", "all",
+            "What a partition does: 'all' (every partition keeps every VIP covered, as Wackamole) or 'quorum'"
+                    + " (a partition smaller than wackamole.quorum holds nothing)."),
+    QUORUM("wackamole.quorum", null,
+            "Members a partition needs to hold VIPs; required with wackamole.partition=quorum."),
+    JGROUPS_CONFIG("wackamole.jgroups.config", "wackamole-udp.xml",
+            "JGroups stack: wackamole-udp.xml (multicast), wackamole-tcp.xml (TCPPING), or a file path."),
+    JGROUPS_BIND_ADDRESS("wackamole.jgroups.bindAddress", null,
+            "Address the cluster traffic binds to (default: JGroups' choice, a site-local address)."),
+    JGROUPS_INITIAL_HOSTS("wackamole.jgroups.initialHosts", null,
+            "For the TCP stack: the peers to contact, e.g. 198.51.100.1[7800],198.51.100.2[7800].");
 
     private final String key;
     private final String defaultValue;

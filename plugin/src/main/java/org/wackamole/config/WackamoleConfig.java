@@ -1,6 +1,7 @@
 package org.wackamole.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,11 @@ public final class WackamoleConfig {
     private final Duration balanceInterval;
     private final int balancePerRound;
     private final int weight;
+    private final PartitionPolicy partitionPolicy;
+    private final int quorum;
+    private final String jgroupsConfig;
+    private final InetAddress jgroupsBindAddress;
+    private final List<InetSocketAddress> jgroupsInitialHosts;
     private final Map<String, String> settings;
 
     private WackamoleConfig(Parser p) {
@@ -47,6 +53,11 @@ public final class WackamoleConfig {
         this.balanceInterval = p.balanceInterval;
         this.balancePerRound = p.perRound;
         this.weight = p.weight;
+        this.partitionPolicy = p.partitionPolicy;
+        this.quorum = p.quorum;
+        this.jgroupsConfig = p.jgroupsConfig;
+        this.jgroupsBindAddress = p.bindAddress;
+        this.jgroupsInitialHosts = List.copyOf(p.initialHosts);
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p.settings));
     }
 
@@ -108,6 +119,30 @@ public final class WackamoleConfig {
         return weight;
     }
 
+    public PartitionPolicy partitionPolicy() {
+        return partitionPolicy;
+    }
+
+    /** Members a partition needs to hold anything; 0 unless {@link PartitionPolicy#QUORUM}. */
+    public int quorum() {
+        return quorum;
+    }
+
+    /** A classpath resource or file path of the JGroups stack. */
+    public String jgroupsConfig() {
+        return jgroupsConfig;
+    }
+
+    /** The address the cluster traffic binds to, or null for JGroups' own choice. */
+    public InetAddress jgroupsBindAddress() {
+        return jgroupsBindAddress;
+    }
+
+    /** TCPPING's peers; empty unless set. */
+    public List<InetSocketAddress> jgroupsInitialHosts() {
+        return jgroupsInitialHosts;
+    }
+
     /** The effective settings, defaults filled in, as they would be written in an ini file. */
     public Map<String, String> settings() {
         return settings;
@@ -133,6 +168,11 @@ public final class WackamoleConfig {
         Duration balanceInterval;
         int perRound;
         int weight;
+        PartitionPolicy partitionPolicy;
+        int quorum;
+        String jgroupsConfig;
+        InetAddress bindAddress;
+        final List<InetSocketAddress> initialHosts = new ArrayList<>();
 
         Parser(Map<String, String> input, Supplier<String> defaultNode) {
             this.defaultNode = Objects.requireNonNull(defaultNode, "defaultNode");
@@ -170,6 +210,8 @@ public final class WackamoleConfig {
             String rate = get(Setting.BALANCE_PER_ROUND);
             perRound = rate.equalsIgnoreCase("all") ? ALL : positive(Setting.BALANCE_PER_ROUND, rate, Integer.MAX_VALUE - 1);
             weight = positive(Setting.WEIGHT, get(Setting.WEIGHT), MAX_WEIGHT);
+            parsePartition();
+            parseJGroups();
             return this;
         }
 
@@ -218,6 +260,64 @@ public final class WackamoleConfig {
                 groups.add(group);
                 byIdentity.put(group.identity(), group);
             }
+        }
+
+        private void parsePartition() {
+            String policy = get(Setting.PARTITION);
+            String quorumText = get(Setting.QUORUM);
+            switch (policy.toLowerCase(java.util.Locale.ROOT)) {
+                case "all" -> partitionPolicy = PartitionPolicy.ALL;
+                case "quorum" -> partitionPolicy = PartitionPolicy.QUORUM;
+                default -> throw new ConfigException(Setting.PARTITION.key(), policy, "must be 'all' or 'quorum'");
+            }
+            if (partitionPolicy == PartitionPolicy.QUORUM) {
+                if (quorumText == null) {
+                    throw new ConfigException(Setting.QUORUM.key(), "is required with " + Setting.PARTITION.key() + "=quorum");
+                }
+                quorum = positive(Setting.QUORUM, quorumText, 100_000);
+            } else if (quorumText != null) {
+                throw new ConfigException(Setting.QUORUM.key(), quorumText, "is only used with " + Setting.PARTITION.key() + "=quorum");
+            }
+        }
+
+        private void parseJGroups() {
+            jgroupsConfig = get(Setting.JGROUPS_CONFIG);
+            String bind = get(Setting.JGROUPS_BIND_ADDRESS);
+            if (bind != null) {
+                bindAddress = IpLiterals.parse(bind);
+                if (bindAddress == null) {
+                    throw new ConfigException(Setting.JGROUPS_BIND_ADDRESS.key(), bind, "not an IP address");
+                }
+            }
+            String hosts = get(Setting.JGROUPS_INITIAL_HOSTS);
+            if (hosts != null) {
+                for (String host : hosts.split(",", -1)) {
+                    initialHosts.add(hostAndPort(Setting.JGROUPS_INITIAL_HOSTS.key(), host.trim()));
+                }
+            }
+        }
+
+        /** JGroups' own notation, {@code ip[port]}; only literals, so nothing is resolved. */
+        private static InetSocketAddress hostAndPort(String key, String text) {
+            int open = text.lastIndexOf('[');
+            if (open <= 0 || !text.endsWith("]")) {
+                throw new ConfigException(key, text, "write peers as ip[port], e.g. 198.51.100.1[7800]");
+            }
+            InetAddress address = IpLiterals.parse(text.substring(0, open));
+            if (address == null) {
+                throw new ConfigException(key, text, "not an IP address");
+            }
+            String port = text.substring(open + 1, text.length() - 1);
+            int value;
+            try {
+                value = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, text, "port '" + port + "' is not a number");
+            }
+            if (value < 1 || value > 65535) {
+                throw new ConfigException(key, text, "port " + value + " out of range 1..65535");
+            }
+            return new InetSocketAddress(address, value);
         }
 
         private void parsePreferred() {

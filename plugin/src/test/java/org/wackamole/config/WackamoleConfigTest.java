@@ -124,6 +124,12 @@ class WackamoleConfigTest {
             wackamole.node               | web 1                          | must not contain ' '
             wackamole.cluster            | a,b                            | must not contain ','
             wackamole.interface          | eth:0                          | contains ':'
+            wackamole.partition          | majority                       | must be 'all' or 'quorum'
+            wackamole.quorum             | 2                              | is only used with wackamole.partition=quorum
+            wackamole.jgroups.bindAddress | eth0                          | not an IP address
+            wackamole.jgroups.initialHosts | 198.51.100.1:7800            | write peers as ip[port]
+            wackamole.jgroups.initialHosts | 198.51.100.1[70000]          | out of range
+            wackamole.jgroups.initialHosts | peer1[7800]                  | not an IP address
             wackamole.balance.perround   | 2                              | unknown setting (did you mean wackamole.balance.perRound?)
             """)
     void badInputNamesTheKeyAndTheText(String key, String value, String problem) {
@@ -136,6 +142,23 @@ class WackamoleConfigTest {
                 .hasMessageStartingWith(key + "=")
                 .hasMessageContaining(problem)
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
+    }
+
+    @Test
+    void quorumPolicy() {
+        WackamoleConfig c = parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10",
+                "wackamole.partition", "quorum", "wackamole.quorum", "2",
+                "wackamole.jgroups.config", "wackamole-tcp.xml",
+                "wackamole.jgroups.bindAddress", "198.51.100.1",
+                "wackamole.jgroups.initialHosts", "198.51.100.1[7800], 198.51.100.2[7800]");
+        assertThat(c.partitionPolicy()).isEqualTo(PartitionPolicy.QUORUM);
+        assertThat(c.quorum()).isEqualTo(2);
+        assertThat(c.jgroupsConfig()).isEqualTo("wackamole-tcp.xml");
+        assertThat(c.jgroupsInitialHosts()).hasSize(2);
+        assertThat(c.jgroupsInitialHosts().get(1).getPort()).isEqualTo(7800);
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10",
+                "wackamole.partition", "quorum"))
+                .hasMessage("wackamole.quorum: is required with wackamole.partition=quorum");
     }
 
     @Test

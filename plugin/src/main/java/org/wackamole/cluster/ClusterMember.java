@@ -1,0 +1,744 @@
+package org.wackamole.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wackamole.allocation.Allocation;
+import org.wackamole.allocation.AllocationRequest;
+import org.wackamole.allocation.Allocator;
+import org.wackamole.allocation.Member;
+import org.wackamole.cluster.wire.MalformedMessageException;
+import org.wackamole.cluster.wire.ViewKey;
+import org.wackamole.cluster.wire.WireCodec;
+import org.wackamole.cluster.wire.WireMessage;
+import org.wackamole.config.VipGroup;
+import org.wackamole.config.WackamoleConfig;
+import org.wackamole.network.NetworkException;
+import org.wackamole.network.VipNetwork;
+
+/**
+ * One member of a Wackamole cluster: joins the JGroups cluster and keeps its share of the pool.
+ *
+ * <p>The protocol runs in rounds. The coordinator of a view starts a round (on every view, and when
+ * asked: maturity, drain, resume, pending balance moves); every member answers with its state (what
+ * it holds, prefers, weighs, whether it is mature and eligible); once a member has the states of the
+ * whole view for that round it runs the allocation engine on them. All members run it on the same
+ * input and so reach the same decision without a coordinator handing it out. Each applies its part:
+ * it releases at once what it must give up and says so; it acquires a group at once when no live
+ * member of the round held it (its holder crashed or left), otherwise only after every holder has
+ * said it released (release before acquire: never two holders in one partition).
+ *
+ * <p>Every message carries its view and round; older ones are dropped. A member abandons what it was
+ * waiting for when a new round starts, before it reports its state, so a state once sent never
+ * understates what that member holds. All of this runs on one thread per member: JGroups callbacks
+ * only decode and enqueue, and the network is only touched from that thread.
+ */
+public final class ClusterMember implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+    /** A coordinator whose round has not completed by then starts another (lost member, slow member). */
+    private static final long ROUND_TIMEOUT_MS = 2000;
+    private static final int MAX_BUFFERED = 10_000;
+    /** A member still waiting for a release after this long asks for a new round. */
+    private static final long RELEASE_WAIT_MS = 1000;
+    /** How long a leaving member waits for peers to take its groups over before it just lets go. */
+    private static final long LEAVE_HANDOVER_MS = 2000;
+
+    private final WackamoleConfig config;
+    private final VipNetwork network;
+    private final ChannelFactory channels;
+    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService loop;
+    private final int poolDigest;
+    private final List<String> preferred;
+    private volatile JChannel channel;
+    private volatile MemberStatus status;
+
+    // Everything below is confined to the loop thread.
+    private View view;
+    private ViewKey viewKey;
+    private long viewNanos;
+    private int round;
+    private int lastRoundStarted;
+    private WireMessage.Round roundParams;
+    private boolean decided;
+    private boolean everDecided;
+    private boolean roundWanted;
+    private final Map<Integer, Map<Address, WireMessage.State>> states = new HashMap<>();
+    /** RELEASED can overtake the states we still miss: kept per round and group until we decide. */
+    private final Map<Integer, Map<String, Set<Address>>> releasedBy = new HashMap<>();
+    private final Set<String> held = new LinkedHashSet<>();
+    private final Map<String, Set<Address>> awaitingRelease = new HashMap<>();
+    private final Map<String, Set<Address>> awaitingReannounce = new HashMap<>();
+    private final List<Pending> future = new ArrayList<>();
+    private Map<String, String> owners = Map.of();
+    private int pendingBalance;
+    private boolean mature;
+    private boolean eligible = true;
+    private boolean leaving;
+    private boolean stopped;
+    private boolean excludedByLastDecision;
+    private boolean quorate = true;
+    private CompletableFuture<Void> leaveWaiter;
+    private ScheduledFuture<?> matureTimer;
+    private ScheduledFuture<?> balanceTimer;
+    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds;
+
+    private record Pending(Address src, WireMessage message) {
+    }
+
+    public ClusterMember(WackamoleConfig config, VipNetwork network, ChannelFactory channels) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.network = Objects.requireNonNull(network, "network");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.poolDigest = config.groups().stream().map(VipGroup::toString).toList().hashCode();
+        this.preferred = List.copyOf(config.preferred());
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wackamole-" + config.node());
+            t.setDaemon(true);
+            return t;
+        });
+        this.status = MemberStatus.initial(config.cluster(), config.node());
+    }
+
+    public void addListener(ClusterListener listener) {
+        listeners.add(listener);
+    }
+
+    public WackamoleConfig config() {
+        return config;
+    }
+
+    public MemberStatus status() {
+        return status;
+    }
+
+    /**
+     * Removes addresses of the pool left on the host by an earlier run, then joins the cluster.
+     * Returns once connected; VIPs follow asynchronously, after maturity.
+     */
+    public void start() throws Exception {
+        call(() -> {
+            List<?> stale = network.removeStale(config.groups());
+            if (!stale.isEmpty()) {
+                LOG.warn("Removed {} address(es) of the pool left behind by an earlier run: {}", stale.size(), stale);
+            }
+            return null;
+        });
+        JChannel ch = channels.create();
+        ch.name(config.node());
+        ch.setReceiver(new Receiver() {
+            @Override
+            public void viewAccepted(View newView) {
+                submit(() -> onView(newView));
+            }
+
+            @Override
+            public void receive(Message msg) {
+                onMessage(msg);
+            }
+        });
+        channel = ch;
+        LOG.info("Joining cluster '{}' as {} (pool of {} groups, preferring {})",
+                config.cluster(), config.node(), config.groups().size(), preferred);
+        ch.connect(config.cluster());
+        long matureMs = config.mature().toMillis();
+        submit(() -> {
+            if (matureMs == 0) {
+                becomeMature("wackamole.mature is 0");
+            } else {
+                matureTimer = loop.schedule(() -> becomeMature("waited " + config.mature()), matureMs, TimeUnit.MILLISECONDS);
+            }
+        });
+        long interval = config.balanceInterval().toMillis();
+        balanceTimer = loop.scheduleWithFixedDelay(this::balanceTick, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops holding VIPs but stays in the cluster (health check failed, operator drain). */
+    public void drain() {
+        submit(() -> {
+            if (eligible) {
+                eligible = false;
+                LOG.info("Draining: releasing my VIPs, staying in the cluster");
+                requestRound("drain");
+            }
+        });
+    }
+
+    /** Takes a share again after {@link #drain()}. */
+    public void resume() {
+        submit(() -> {
+            if (!eligible) {
+                eligible = true;
+                LOG.info("Resuming: taking my share again");
+                requestRound("resume");
+            }
+        });
+    }
+
+    /** Asks for a round now rather than at the next balance interval. */
+    public void rebalance() {
+        submit(() -> requestRound("rebalance requested"));
+    }
+
+    /**
+     * Graceful leave. The member first drains: a round hands its groups to peers as planned moves
+     * (it releases, they acquire on its word, one message later) while it is still in the view, so
+     * nobody waits for the view change. Then it releases whatever is left and disconnects. Idempotent.
+     */
+    public void leave() {
+        JChannel ch = channel;
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        submit(() -> {
+            leaveWaiter = handedOver;
+            if (!stopped && view != null && !leaving) {
+                leaving = true;
+                LOG.info("Leaving: handing {} VIP group(s) over to peers", held.size());
+                requestRound("leaving");
+            }
+            checkHandedOver();
+        });
+        try {
+            handedOver.get(LEAVE_HANDOVER_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Peers did not take over within {} ms; releasing anyway", LEAVE_HANDOVER_MS);
+        } catch (Exception e) {
+            LOG.debug("Hand-over interrupted: {}", e.toString());
+        }
+        try {
+            call(() -> {
+                if (!stopped) {
+                    leaving = true;
+                    releaseAll("leaving");
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warn("Could not release VIPs before leaving: {}", e.toString());
+        }
+        if (ch != null) {
+            ch.close();
+        }
+        shutdownLoop();
+    }
+
+    @Override
+    public void close() {
+        leave();
+    }
+
+    /** For tests that simulate a crash: the channel, to shut it down without leaving. */
+    JChannel channel() {
+        return channel;
+    }
+
+    /** For tests that simulate a crash: stop the protocol thread without releasing anything. */
+    void halt() {
+        shutdownLoop();
+    }
+
+    private void shutdownLoop() {
+        try {
+            call(() -> {
+                stopped = true;
+                cancelTimers();
+                publish();
+                return null;
+            });
+        } catch (Exception e) {
+            // the loop is already gone
+        }
+        loop.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- JGroups side (any thread)
+
+    private void onMessage(Message msg) {
+        WireMessage decoded;
+        try {
+            decoded = WireCodec.decode(msg.getArray(), msg.getOffset(), msg.getLength());
+        } catch (MalformedMessageException | RuntimeException e) {
+            submit(() -> {
+                dropped++;
+                LOG.warn("Dropped a malformed message from {}: {}", msg.getSrc(), e.getMessage());
+            });
+            return;
+        }
+        Address src = msg.getSrc();
+        submit(() -> dispatch(src, decoded));
+    }
+
+    private void submit(Runnable task) {
+        try {
+            loop.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Protocol step failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopped: late callbacks are ignored
+        }
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        Future<T> f = loop.submit(task);
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- protocol (loop thread)
+
+    private void onView(View newView) {
+        if (stopped) {
+            return;
+        }
+        boolean merge = newView instanceof MergeView;
+        view = newView;
+        viewKey = keyOf(newView);
+        viewNanos = System.nanoTime();
+        round = 0;
+        lastRoundStarted = 0;
+        roundParams = null;
+        decided = false;
+        roundWanted = false;
+        states.clear();
+        releasedBy.clear();
+        awaitingRelease.clear();
+        awaitingReannounce.clear();
+        LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
+        if (isCoordinator()) {
+            startRound();
+        }
+        Iterator<Pending> it = future.iterator();
+        List<Pending> replay = new ArrayList<>();
+        while (it.hasNext()) {
+            Pending p = it.next();
+            if (p.message.view().equals(viewKey)) {
+                replay.add(p);
+                it.remove();
+            } else if (p.message.view().id() <= viewKey.id()) {
+                it.remove();
+            }
+        }
+        replay.forEach(p -> dispatch(p.src, p.message));
+        publish();
+    }
+
+    private void dispatch(Address src, WireMessage m) {
+        if (stopped || view == null) {
+            future(src, m);
+            return;
+        }
+        if (!m.view().equals(viewKey)) {
+            if (m.view().id() > viewKey.id()) {
+                future(src, m); // sent in a view we have not installed yet
+            } else {
+                dropped++;
+            }
+            return;
+        }
+        if (m instanceof WireMessage.Round r) {
+            onRound(src, r);
+        } else if (m instanceof WireMessage.State s) {
+            onState(src, s);
+        } else if (m instanceof WireMessage.Released r) {
+            onReleased(src, r);
+        } else if (m instanceof WireMessage.RoundRequest r) {
+            onRoundRequest(r);
+        }
+        publish();
+    }
+
+    private void future(Address src, WireMessage m) {
+        if (future.size() < MAX_BUFFERED) {
+            future.add(new Pending(src, m));
+        } else {
+            dropped++;
+        }
+    }
+
+    private void startRound() {
+        int next = Math.max(round, lastRoundStarted) + 1;
+        lastRoundStarted = next;
+        roundWanted = false;
+        int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
+        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum()));
+        ViewKey startedIn = viewKey;
+        loop.schedule(() -> {
+            if (!stopped && startedIn.equals(viewKey) && isCoordinator() && (round < next || !decided) && lastRoundStarted == next) {
+                LOG.warn("Round {} of view {} did not complete in {} ms; starting another", next, viewKey, ROUND_TIMEOUT_MS);
+                startRound();
+            }
+        }, ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void onRound(Address src, WireMessage.Round r) {
+        if (!src.equals(view.getCoord()) || r.round() <= round) {
+            dropped++;
+            return;
+        }
+        round = r.round();
+        roundParams = r;
+        decided = false;
+        rounds++;
+        // Whatever the previous round still waited for is abandoned before our state goes out.
+        awaitingRelease.clear();
+        awaitingReannounce.clear();
+        states.keySet().removeIf(k -> k < round);
+        releasedBy.keySet().removeIf(k -> k < round);
+        send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
+                config.weight(), poolDigest, preferred, List.copyOf(held)));
+        tryDecide();
+    }
+
+    private void onState(Address src, WireMessage.State s) {
+        if (s.round() < round) {
+            dropped++;
+            return;
+        }
+        states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
+        if (s.round() == round) {
+            tryDecide();
+        }
+    }
+
+    private void tryDecide() {
+        if (decided || roundParams == null || roundParams.round() != round) {
+            return;
+        }
+        Map<Address, WireMessage.State> got = states.get(round);
+        if (got == null || !got.keySet().containsAll(view.getMembers())) {
+            return;
+        }
+        decided = true;
+        everDecided = true;
+        decide(got);
+        if (roundWanted && isCoordinator()) {
+            startRound();
+        }
+    }
+
+    private void decide(Map<Address, WireMessage.State> got) {
+        boolean anyMature = got.values().stream().anyMatch(WireMessage.State::mature);
+        if (anyMature && !mature) {
+            becomeMature("a mature peer is in the cluster");
+        }
+        quorate = roundParams.quorum() == 0 || view.size() >= roundParams.quorum();
+        WireMessage.State coordinatorState = got.get(view.getCoord());
+        Map<Address, String> names = uniqueNames(got);
+        List<Member> members = new ArrayList<>();
+        Map<String, Set<String>> claims = new LinkedHashMap<>();
+        for (Address a : view.getMembers()) {
+            WireMessage.State s = got.get(a);
+            boolean samePool = s.poolDigest() == coordinatorState.poolDigest();
+            if (!samePool && a.equals(channel.getAddress())) {
+                LOG.error("My wackamole.vips differs from the coordinator's: I hold nothing until the pools agree");
+            }
+            members.add(new Member(names.get(a), s.weight(), s.eligible() && anyMature && quorate && samePool, Set.copyOf(s.preferred())));
+            claims.put(names.get(a), Set.copyOf(s.held()));
+        }
+        int perRound = roundParams.perRound() == 0 ? AllocationRequest.ALL : roundParams.perRound();
+        Allocation allocation = Allocator.allocate(new AllocationRequest(members, config.identities(), claims, perRound));
+        if (!quorate && !held.isEmpty()) {
+            LOG.warn("Partition of {} is below wackamole.quorum={}: releasing everything", view.size(), roundParams.quorum());
+        }
+
+        Map<String, String> previousOwners = owners;
+        owners = allocation.owners();
+        pendingBalance = allocation.pendingBalanceMoves();
+        String me = names.get(channel.getAddress());
+        Set<String> mine = allocation.groupsOf(me);
+        excludedByLastDecision = members.stream().noneMatch(m -> m.name().equals(me) && m.eligible());
+
+        List<String> released = new ArrayList<>();
+        for (String g : List.copyOf(held)) {
+            if (!mine.contains(g) && release(g)) {
+                released.add(g);
+            }
+        }
+        if (!released.isEmpty()) {
+            send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        boolean merge = view instanceof MergeView;
+        Map<String, Set<Address>> alreadyReleased = releasedBy.getOrDefault(round, Map.of());
+        for (String g : mine) {
+            Set<Address> others = new HashSet<>();
+            got.forEach((a, s) -> {
+                if (!a.equals(channel.getAddress()) && s.held().contains(g)) {
+                    others.add(a);
+                }
+            });
+            others.removeAll(alreadyReleased.getOrDefault(g, Set.of()));
+            if (held.contains(g)) {
+                if (!others.isEmpty()) {
+                    awaitingReannounce.put(g, others); // we won a conflict: announce after the losers let go
+                } else if (merge) {
+                    announce(g); // neighbours in the other partition may still point elsewhere
+                }
+            } else if (others.isEmpty()) {
+                String before = previousOwners.get(g);
+                if (acquire(g) && before != null && !before.equals(me) && !names.containsValue(before)) {
+                    failovers++;
+                    lastFailoverMillis = (System.nanoTime() - viewNanos) / 1_000_000;
+                }
+            } else {
+                awaitingRelease.put(g, others);
+            }
+        }
+        LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, awaitingRelease.keySet());
+        if (!awaitingRelease.isEmpty()) {
+            int decidedRound = round;
+            ViewKey decidedView = viewKey;
+            loop.schedule(() -> {
+                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
+                    LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
+                            awaitingRelease.keySet(), RELEASE_WAIT_MS);
+                    requestRound("release wait timed out");
+                }
+            }, RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        checkHandedOver();
+    }
+
+    /** A leaving member is done once a decision without it has been applied and it holds nothing. */
+    private void checkHandedOver() {
+        if (leaveWaiter != null && (stopped || view == null || (leaving && decided && excludedByLastDecision && held.isEmpty()))) {
+            leaveWaiter.complete(null);
+        }
+    }
+
+    private void onReleased(Address src, WireMessage.Released r) {
+        if (r.round() < round) {
+            dropped++;
+            return;
+        }
+        Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
+        for (String g : r.groups()) {
+            byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
+        }
+        if (r.round() != round || !decided) {
+            return; // applied when this round is decided
+        }
+        for (String g : r.groups()) {
+            Set<Address> waiting = awaitingRelease.get(g);
+            if (waiting != null && waiting.remove(src) && waiting.isEmpty()) {
+                awaitingRelease.remove(g);
+                acquire(g);
+            }
+            waiting = awaitingReannounce.get(g);
+            if (waiting != null && waiting.remove(src) && waiting.isEmpty()) {
+                awaitingReannounce.remove(g);
+                announce(g);
+            }
+        }
+    }
+
+    private void onRoundRequest(WireMessage.RoundRequest r) {
+        if (isCoordinator()) {
+            LOG.debug("Round requested: {}", r.reason());
+            requestRound(r.reason());
+        }
+    }
+
+    private void requestRound(String reason) {
+        if (view == null || stopped) {
+            return;
+        }
+        if (!isCoordinator()) {
+            send(view.getCoord(), new WireMessage.RoundRequest(viewKey, round, reason));
+        } else if (round < lastRoundStarted || !decided) {
+            roundWanted = true; // one round at a time; the next starts when this one is decided
+        } else {
+            startRound();
+        }
+    }
+
+    private void becomeMature(String why) {
+        if (mature || stopped) {
+            return;
+        }
+        mature = true;
+        if (matureTimer != null) {
+            matureTimer.cancel(false);
+        }
+        LOG.info("Mature ({}): claiming VIPs", why);
+        requestRound("mature");
+        publish();
+    }
+
+    private void balanceTick() {
+        if (!stopped && view != null && isCoordinator() && decided && pendingBalance > 0) {
+            requestRound(pendingBalance + " balance moves pending");
+        }
+    }
+
+    private boolean acquire(String g) {
+        VipGroup group = config.group(g);
+        try {
+            network.acquire(group);
+        } catch (NetworkException | RuntimeException e) {
+            LOG.error("Could not acquire {}: {}. Draining this member so that another takes it.", group, e.getMessage());
+            eligible = false;
+            requestRound("acquire failed");
+            return false;
+        }
+        held.add(g);
+        acquisitions++;
+        announcements++;
+        LOG.info("Acquired {}", group);
+        listeners.forEach(l -> l.acquired(g));
+        return true;
+    }
+
+    private boolean release(String g) {
+        VipGroup group = config.group(g);
+        try {
+            network.release(group);
+        } catch (NetworkException | RuntimeException e) {
+            LOG.error("Could not release {}: {}", group, e.getMessage());
+            return false;
+        }
+        held.remove(g);
+        releases++;
+        LOG.info("Released {}", group);
+        listeners.forEach(l -> l.released(g));
+        return true;
+    }
+
+    private void announce(String g) {
+        try {
+            network.announce(config.group(g));
+            announcements++;
+        } catch (NetworkException | RuntimeException e) {
+            LOG.warn("Could not announce {}: {}", g, e.getMessage());
+        }
+    }
+
+    private void releaseAll(String why) {
+        if (!held.isEmpty()) {
+            LOG.info("Releasing {} VIP group(s): {}", held.size(), why);
+        }
+        List<String> released = new ArrayList<>();
+        for (String g : List.copyOf(held)) {
+            if (release(g)) {
+                released.add(g);
+            }
+        }
+        if (!released.isEmpty() && viewKey != null) {
+            send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        awaitingRelease.clear();
+        publish();
+    }
+
+    private void cancelTimers() {
+        if (matureTimer != null) {
+            matureTimer.cancel(false);
+        }
+        if (balanceTimer != null) {
+            balanceTimer.cancel(false);
+        }
+    }
+
+    private void send(Address to, WireMessage m) {
+        JChannel ch = channel;
+        if (ch == null || ch.isClosed()) {
+            return;
+        }
+        try {
+            ch.send(new BytesMessage(to, WireCodec.encode(m)));
+        } catch (Exception e) {
+            LOG.warn("Could not send {} to {}: {}", m.getClass().getSimpleName(), to == null ? "all" : to, e.toString());
+        }
+    }
+
+    private boolean isCoordinator() {
+        return view != null && channel != null && Objects.equals(view.getCoord(), channel.getAddress());
+    }
+
+    private static ViewKey keyOf(View v) {
+        Address creator = v.getViewId().getCreator();
+        long high = 0;
+        long low = creator == null ? 0 : creator.hashCode();
+        if (creator instanceof UUID u) {
+            high = u.getMostSignificantBits();
+            low = u.getLeastSignificantBits();
+        }
+        return new ViewKey(high, low, v.getViewId().getId());
+    }
+
+    /** Node names as the engine sees them; a duplicate name (misconfiguration) gets a suffix, loudly. */
+    private Map<Address, String> uniqueNames(Map<Address, WireMessage.State> got) {
+        Map<Address, String> names = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Address a : view.getMembers()) {
+            String name = got.get(a).node();
+            if (!seen.add(name)) {
+                String unique = name + "#" + a;
+                LOG.error("Two members call themselves '{}': set a distinct wackamole.node on each; using {}", name, unique);
+                name = unique;
+                seen.add(name);
+            }
+            names.put(a, name);
+        }
+        return names;
+    }
+
+    private void publish() {
+        MemberState state;
+        if (stopped) {
+            state = MemberState.STOPPED;
+        } else if (view == null || !everDecided) {
+            state = MemberState.JOINING;
+        } else if (!mature) {
+            state = MemberState.MATURING;
+        } else if (!eligible || leaving) {
+            state = MemberState.DRAINED;
+        } else if (!quorate) {
+            state = MemberState.MINORITY;
+        } else {
+            state = MemberState.RUNNING;
+        }
+        List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
+        MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
+                view == null ? null : String.valueOf(view.getCoord()),
+                view == null ? null : String.valueOf(view.getViewId()), round,
+                Set.copyOf(held), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(owners)), pendingBalance,
+                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds));
+        status = next;
+        listeners.forEach(l -> l.statusChanged(next));
+    }
+}

@@ -1,0 +1,66 @@
+package org.wackamole.cluster;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.TP;
+import org.jgroups.protocols.pbcast.GMS;
+import org.wackamole.config.ConfigException;
+import org.wackamole.config.Setting;
+import org.wackamole.config.WackamoleConfig;
+
+/** Builds the production channel from {@code wackamole.jgroups.*}. */
+public final class JGroupsStacks {
+    private JGroupsStacks() {
+    }
+
+    public static ChannelFactory fromConfig(WackamoleConfig config) {
+        return () -> create(config);
+    }
+
+    static JChannel create(WackamoleConfig config) throws Exception {
+        String stack = config.jgroupsConfig();
+        JChannel channel;
+        try (InputStream in = open(stack)) {
+            channel = new JChannel(in);
+        }
+        TP transport = channel.getProtocolStack().getTransport();
+        if (config.jgroupsBindAddress() != null) {
+            transport.setBindAddress(config.jgroupsBindAddress());
+        }
+        // Diagnostics listen on a multicast port and answer anyone who asks: off unless a custom stack says otherwise.
+        if (stack.startsWith("wackamole-")) {
+            transport.getDiagnosticsHandler().setEnabled(false);
+        }
+        GMS gms = channel.getProtocolStack().findProtocol(GMS.class);
+        if (gms != null) {
+            gms.printLocalAddress(false); // it prints a banner to stdout, which a server's console does not want
+        }
+        TCPPING tcpping = channel.getProtocolStack().findProtocol(TCPPING.class);
+        if (tcpping != null) {
+            if (config.jgroupsInitialHosts().isEmpty()) {
+                channel.close();
+                throw new ConfigException(Setting.JGROUPS_INITIAL_HOSTS.key(),
+                        "is required with the TCP stack " + stack + ": list the peers as ip[port]");
+            }
+            tcpping.setInitialHosts(config.jgroupsInitialHosts());
+        }
+        return channel;
+    }
+
+    private static InputStream open(String stack) throws IOException {
+        InputStream in = JGroupsStacks.class.getClassLoader().getResourceAsStream(stack);
+        if (in != null) {
+            return in;
+        }
+        Path file = Path.of(stack);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(Setting.JGROUPS_CONFIG.key(), stack, "neither a stack shipped with the plugin nor a readable file");
+        }
+        return new FileInputStream(file.toFile());
+    }
+}

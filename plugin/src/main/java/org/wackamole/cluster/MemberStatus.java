@@ -1,0 +1,34 @@
+package org.wackamole.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A consistent snapshot of one member, published after every protocol step, for JMX, status pages
+ * and tests. The allocation is the latest decision this member applied (identity to owner, null owner
+ * when nobody may hold the group).
+ */
+public record MemberStatus(
+        MemberState state,
+        String cluster,
+        String node,
+        List<String> members,
+        String coordinator,
+        String viewId,
+        int round,
+        Set<String> held,
+        Map<String, String> allocation,
+        int pendingBalanceMoves,
+        Counters counters) {
+
+    /** Monotonic counters since start. */
+    public record Counters(long acquisitions, long releases, long announcements, long failovers,
+                           long lastFailoverMillis, long droppedMessages, long rounds) {
+    }
+
+    static MemberStatus initial(String cluster, String node) {
+        return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
+                new Counters(0, 0, 0, 0, -1, 0, 0));
+    }
+}

@@ -1,0 +1,261 @@
+package org.wackamole.cluster.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Our own small binary encoding (never Java serialization): a magic byte, a version, a type,
+ * the view key and round, then the body. Variable-length integers keep states of large pools short.
+ * Decoding trusts nothing: every length is checked against what is left, and limits bound what a
+ * hostile or corrupt message can make us allocate.
+ */
+public final class WireCodec {
+    static final int MAGIC = 0x57; // 'W'
+    public static final int VERSION = 1;
+    static final int TYPE_ROUND = 1;
+    static final int TYPE_STATE = 2;
+    static final int TYPE_RELEASED = 3;
+    static final int TYPE_ROUND_REQUEST = 4;
+
+    static final int MAX_STRING = 1024;
+    static final int MAX_LIST = 1 << 20;
+
+    private WireCodec() {
+    }
+
+    public static byte[] encode(WireMessage message) {
+        Out out = new Out();
+        out.b(MAGIC);
+        out.b(VERSION);
+        if (message instanceof WireMessage.Round r) {
+            out.b(TYPE_ROUND);
+            header(out, r);
+            out.varint(r.perRound());
+            out.varint(r.quorum());
+        } else if (message instanceof WireMessage.State s) {
+            out.b(TYPE_STATE);
+            header(out, s);
+            out.string(s.node());
+            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0));
+            out.varint(s.weight());
+            out.int32(s.poolDigest());
+            out.strings(s.preferred());
+            out.strings(s.held());
+        } else if (message instanceof WireMessage.Released r) {
+            out.b(TYPE_RELEASED);
+            header(out, r);
+            out.strings(r.groups());
+        } else if (message instanceof WireMessage.RoundRequest r) {
+            out.b(TYPE_ROUND_REQUEST);
+            header(out, r);
+            out.string(r.reason());
+        } else {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+        return out.toByteArray();
+    }
+
+    private static void header(Out out, WireMessage m) {
+        out.int64(m.view().creatorHigh());
+        out.int64(m.view().creatorLow());
+        out.varlong(m.view().id());
+        out.varint(m.round());
+    }
+
+    public static WireMessage decode(byte[] bytes, int offset, int length) throws MalformedMessageException {
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new MalformedMessageException("bad buffer bounds");
+        }
+        In in = new In(bytes, offset, length);
+        if (in.u8() != MAGIC) {
+            throw new MalformedMessageException("not a wackamole message");
+        }
+        int version = in.u8();
+        if (version != VERSION) {
+            throw new MalformedMessageException("unsupported version " + version);
+        }
+        int type = in.u8();
+        ViewKey view = new ViewKey(in.int64(), in.int64(), in.varlong());
+        int round = in.varint();
+        WireMessage message;
+        switch (type) {
+            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint());
+            case TYPE_STATE -> {
+                String node = in.string();
+                int flags = in.u8();
+                if ((flags & ~3) != 0) {
+                    throw new MalformedMessageException("unknown state flags " + flags);
+                }
+                int weight = in.varint();
+                if (weight < 1) {
+                    throw new MalformedMessageException("weight " + weight);
+                }
+                message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
+                        in.int32(), in.strings(), in.strings());
+            }
+            case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
+            case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string());
+            default -> throw new MalformedMessageException("unknown type " + type);
+        }
+        if (in.remaining() != 0) {
+            throw new MalformedMessageException(in.remaining() + " trailing bytes");
+        }
+        return message;
+    }
+
+    private static final class Out extends ByteArrayOutputStream {
+        Out() {
+            super(64);
+        }
+
+        void b(int v) {
+            write(v);
+        }
+
+        void int32(int v) {
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                write(v >>> shift);
+            }
+        }
+
+        void int64(long v) {
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                write((int) (v >>> shift));
+            }
+        }
+
+        void varint(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("negative " + v);
+            }
+            varlong(v);
+        }
+
+        void varlong(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("negative " + v);
+            }
+            while ((v & ~0x7FL) != 0) {
+                write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            write((int) v);
+        }
+
+        void string(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length > MAX_STRING) {
+                throw new IllegalArgumentException("string longer than " + MAX_STRING + " bytes");
+            }
+            varint(utf8.length);
+            write(utf8, 0, utf8.length);
+        }
+
+        void strings(List<String> list) {
+            varint(list.size());
+            for (String s : list) {
+                string(s);
+            }
+        }
+    }
+
+    private static final class In {
+        private final byte[] bytes;
+        private int pos;
+        private final int end;
+
+        In(byte[] bytes, int offset, int length) {
+            this.bytes = bytes;
+            this.pos = offset;
+            this.end = offset + length;
+        }
+
+        int remaining() {
+            return end - pos;
+        }
+
+        private void need(int n) throws MalformedMessageException {
+            if (n > end - pos) {
+                throw new MalformedMessageException("truncated: need " + n + " bytes, have " + (end - pos));
+            }
+        }
+
+        int u8() throws MalformedMessageException {
+            need(1);
+            return bytes[pos++] & 0xFF;
+        }
+
+        int int32() throws MalformedMessageException {
+            need(4);
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                v = (v << 8) | (bytes[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        long int64() throws MalformedMessageException {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (bytes[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        long varlong() throws MalformedMessageException {
+            long v = 0;
+            for (int shift = 0; shift < 63; shift += 7) {
+                int b = u8();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new MalformedMessageException("variable-length number too long");
+        }
+
+        int varint() throws MalformedMessageException {
+            long v = varlong();
+            if (v > Integer.MAX_VALUE) {
+                throw new MalformedMessageException("number out of range: " + v);
+            }
+            return (int) v;
+        }
+
+        String string() throws MalformedMessageException {
+            int n = varint();
+            if (n > MAX_STRING) {
+                throw new MalformedMessageException("string of " + n + " bytes");
+            }
+            need(n);
+            try {
+                String s = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes, pos, n)).toString();
+                pos += n;
+                return s;
+            } catch (CharacterCodingException e) {
+                throw new MalformedMessageException("invalid UTF-8");
+            }
+        }
+
+        List<String> strings() throws MalformedMessageException {
+            int n = varint();
+            // Each entry takes at least one byte: a count larger than what is left is a lie.
+            if (n > MAX_LIST || n > remaining()) {
+                throw new MalformedMessageException("list of " + n + " entries");
+            }
+            List<String> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(string());
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.wackamole.cluster.wire;
+
+import java.util.List;
+
+/**
+ * The protocol's messages. Every message names the view and the round it belongs to, so a message
+ * of an older view or round is recognised and dropped.
+ */
+public sealed interface WireMessage {
+    ViewKey view();
+
+    int round();
+
+    /** From the coordinator: a new round starts; everyone answers with a {@link State}. */
+    record Round(ViewKey view, int round, int perRound, int quorum) implements WireMessage {
+    }
+
+    /** What a member holds and wants, as of the start of a round. */
+    record State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
+                 int poolDigest, List<String> preferred, List<String> held) implements WireMessage {
+        public State {
+            preferred = List.copyOf(preferred);
+            held = List.copyOf(held);
+        }
+    }
+
+    /** A member has released these groups as the round's decision asked: their new owners may acquire. */
+    record Released(ViewKey view, int round, List<String> groups) implements WireMessage {
+        public Released {
+            groups = List.copyOf(groups);
+        }
+    }
+
+    /** To the coordinator: please start a round (maturity reached, drain, resume, rebalance). */
+    record RoundRequest(ViewKey view, int round, String reason) implements WireMessage {
+    }
+}

@@ -1,0 +1,35 @@
+package org.wackamole.network;
+
+import java.util.Collection;
+import java.util.List;
+import org.wackamole.config.VipAddress;
+import org.wackamole.config.VipGroup;
+
+/**
+ * What holding a VIP means on the host. The cluster layer calls it from its single executor only,
+ * one call at a time; implementations must not block for long (repeated announcements are
+ * scheduled, not slept through).
+ */
+public interface VipNetwork extends AutoCloseable {
+
+    /** Adds every address of the group and announces it. Adding an address already present is not an error. */
+    void acquire(VipGroup group) throws NetworkException;
+
+    /** Removes every address of the group. Removing an address already gone is not an error. */
+    void release(VipGroup group) throws NetworkException;
+
+    /** Announces the group again, so neighbours that still point at a former holder move to us. */
+    void announce(VipGroup group) throws NetworkException;
+
+    /**
+     * Removes addresses of the pool that are on the host although this process holds none of them
+     * (left behind by a run that was killed). Called once before joining the cluster.
+     *
+     * @return the addresses removed
+     */
+    List<VipAddress> removeStale(Collection<VipGroup> pool) throws NetworkException;
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,280 @@
+package org.wackamole.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.ProtocolStack;
+import org.wackamole.config.WackamoleConfig;
+import org.wackamole.network.InMemoryNetwork;
+import org.wackamole.network.NetworkLog;
+
+/**
+ * Many members in one JVM over JGroups' SHARED_LOOPBACK, each with a recording network, and DISCARD
+ * in every stack to cut partitions. Real JGroups: real views, real failure detection, real merges.
+ */
+final class InJvmFarm implements AutoCloseable {
+    private static final AtomicInteger FARMS = new AtomicInteger();
+
+    final NetworkLog log = new NetworkLog();
+    final String cluster = "farm-" + FARMS.incrementAndGet() + "-" + ProcessHandle.current().pid();
+    final List<String> pool;
+    private final Map<String, String> common = new HashMap<>();
+    final Map<String, Node> nodes = new LinkedHashMap<>();
+
+    static final class Node {
+        final String name;
+        final ClusterMember member;
+        final InMemoryNetwork network;
+        final DISCARD discard;
+        final WackamoleConfig config;
+        volatile boolean alive = true;
+
+        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, WackamoleConfig config) {
+            this.name = name;
+            this.member = member;
+            this.network = network;
+            this.discard = discard;
+            this.config = config;
+        }
+
+        Address address() {
+            return member.channel().getAddress();
+        }
+    }
+
+    InJvmFarm(int groups, Map<String, String> settings) {
+        List<String> vips = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            vips.add("198.51.100." + (10 + i));
+        }
+        pool = List.copyOf(vips);
+        common.put("wackamole.cluster", cluster);
+        common.put("wackamole.interface", "veth0");
+        common.put("wackamole.vips", String.join(",", vips));
+        common.put("wackamole.mature", "0s");
+        common.put("wackamole.balance.interval", "300ms");
+        common.putAll(settings);
+    }
+
+    InJvmFarm(int groups) {
+        this(groups, Map.of());
+    }
+
+    Node start(String name, String... settings) throws Exception {
+        Map<String, String> s = new HashMap<>(common);
+        for (int i = 0; i < settings.length; i += 2) {
+            s.put(settings[i], settings[i + 1]);
+        }
+        s.put("wackamole.node", name);
+        WackamoleConfig config = WackamoleConfig.parse(s, () -> name);
+        InMemoryNetwork network = new InMemoryNetwork(name, log);
+        DISCARD discard = new DISCARD();
+        ClusterMember member = new ClusterMember(config, network, () -> channel(discard));
+        member.addListener(new ClusterListener() {
+            private String lastView;
+
+            @Override
+            public void statusChanged(MemberStatus status) {
+                if (status.viewId() != null && !status.viewId().equals(lastView)) {
+                    lastView = status.viewId();
+                    log.add(name, NetworkLog.Kind.VIEW, String.join(",", status.members()));
+                }
+            }
+        });
+        Node node = new Node(name, member, network, discard, config);
+        nodes.put(name, node);
+        member.start();
+        return node;
+    }
+
+    /** Short timeouts so that a test farm detects a death in well under a second. */
+    private static JChannel channel(DISCARD discard) throws Exception {
+        return new JChannel(
+                new SHARED_LOOPBACK(),
+                discard,
+                new SHARED_LOOPBACK_PING(),
+                new MERGE3().setMinInterval(300).setMaxInterval(600).setCheckInterval(1500),
+                new FD_SOCK2().setPortRange(200),
+                new FD_ALL3().setTimeout(600).setInterval(100),
+                new VERIFY_SUSPECT2().setTimeout(100),
+                new NAKACK2().setXmitInterval(100),
+                new UNICAST3().setXmitInterval(100),
+                new STABLE(),
+                new GMS().setJoinTimeout(300).printLocalAddress(false),
+                new FRAG4());
+    }
+
+    /** A crash: the member stops answering and its host's addresses are gone; nobody is told. */
+    void kill(String name) {
+        Node n = nodes.get(name);
+        n.alive = false;
+        n.member.halt();
+        n.network.crash();
+        JChannel ch = n.member.channel();
+        n.discard.discardAll(true);
+        // FD_SOCK2's socket closes as a killed process's would; the LEAVE is discarded.
+        ch.close();
+    }
+
+    void leave(String name) {
+        Node n = nodes.get(name);
+        n.alive = false;
+        n.member.leave();
+    }
+
+    /** Cuts the farm into the given groups of names: members only hear members of their own group. */
+    void partition(List<List<String>> parts) {
+        for (List<String> part : parts) {
+            for (String name : part) {
+                Node n = nodes.get(name);
+                n.discard.resetIgnoredMembers();
+                for (Node other : live()) {
+                    if (!part.contains(other.name)) {
+                        n.discard.addIgnoreMember(other.address());
+                    }
+                }
+            }
+        }
+    }
+
+    void heal() {
+        live().forEach(n -> n.discard.resetIgnoredMembers());
+    }
+
+    List<Node> live() {
+        return nodes.values().stream().filter(n -> n.alive).toList();
+    }
+
+    Map<String, Set<String>> holdings() {
+        Map<String, Set<String>> h = new LinkedHashMap<>();
+        live().forEach(n -> h.put(n.name, n.network.held()));
+        return h;
+    }
+
+    /**
+     * Waits until each given partition (all live members when none is given) agrees on its view and
+     * its holdings satisfy the rules: every group once, counts balanced, preferences honoured.
+     */
+    void awaitSettled(Duration timeout, List<List<String>> partitions) {
+        List<List<String>> parts = partitions.isEmpty()
+                ? List.of(live().stream().map(n -> n.name).toList()) : partitions;
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> problems(parts).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not settled after " + timeout + ": " + problems(parts) + "\nholdings " + holdings()
+                    + "\nstatus " + live().stream().map(n -> n.name + "=" + n.member.status().state()
+                    + n.member.status().members()).toList(), e);
+        }
+    }
+
+    void awaitSettled(Duration timeout) {
+        awaitSettled(timeout, List.of());
+    }
+
+    List<String> problems(List<List<String>> parts) {
+        List<String> problems = new ArrayList<>();
+        for (List<String> part : parts) {
+            List<Node> members = part.stream().map(nodes::get).toList();
+            Set<String> names = new HashSet<>(part);
+            for (Node n : members) {
+                MemberStatus st = n.member.status();
+                if (!new HashSet<>(st.members()).equals(names)) {
+                    problems.add(n.name + " sees " + st.members());
+                }
+                if (st.state() != MemberState.RUNNING && st.state() != MemberState.DRAINED && st.state() != MemberState.MINORITY) {
+                    problems.add(n.name + " is " + st.state());
+                }
+            }
+            problems.addAll(checkPartition(members));
+        }
+        return problems;
+    }
+
+    /** Rules for one settled partition, computed from the recording networks only. */
+    private List<String> checkPartition(List<Node> members) {
+        List<String> problems = new ArrayList<>();
+        List<Node> eligible = members.stream().filter(n -> n.member.status().state() == MemberState.RUNNING).toList();
+        Map<String, List<String>> holders = new HashMap<>();
+        for (Node n : members) {
+            for (String g : n.network.held()) {
+                holders.computeIfAbsent(g, k -> new ArrayList<>()).add(n.name);
+            }
+        }
+        for (String g : pool) {
+            List<String> h = holders.getOrDefault(g, List.of());
+            int expected = eligible.isEmpty() ? 0 : 1;
+            if (h.size() != expected) {
+                problems.add(g + " held by " + h);
+            }
+        }
+        if (eligible.isEmpty()) {
+            return problems;
+        }
+        // Rule 4 with equal weights: counts differ by at most one unless the larger holds only preferred groups.
+        for (Node a : eligible) {
+            for (Node b : eligible) {
+                Set<String> ha = a.network.held();
+                int ca = ha.size();
+                int cb = b.network.held().size();
+                boolean onlyPreferred = a.config.preferred().containsAll(ha);
+                if (ca > cb + 1 && !onlyPreferred) {
+                    problems.add("unbalanced: " + a.name + "=" + ca + " " + b.name + "=" + cb);
+                }
+            }
+        }
+        for (String g : pool) {
+            List<Node> preferring = eligible.stream().filter(n -> n.config.preferred().contains(g)).toList();
+            if (!preferring.isEmpty() && preferring.stream().noneMatch(n -> n.network.held().contains(g))) {
+                problems.add(g + " not with a member preferring it " + preferring.stream().map(n -> n.name).toList());
+            }
+        }
+        return problems;
+    }
+
+    String describe() {
+        return holdings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes.values()) {
+            if (n.alive) {
+                try {
+                    n.member.leave();
+                } catch (RuntimeException e) {
+                    // best effort: the test already failed or passed
+                }
+                n.alive = false;
+            }
+        }
+    }
+
+    static ProtocolStack.Position above() {
+        return ProtocolStack.Position.ABOVE;
+    }
+}
