@@ -70,7 +70,8 @@ final class InJvmFarm implements AutoCloseable {
     InJvmFarm(int groups, Map<String, String> settings) {
         List<String> vips = new ArrayList<>();
         for (int i = 0; i < groups; i++) {
-            vips.add("198.51.100." + (10 + i));
+            // documentation ranges only: 198.51.100.10 and up, then 2001:db8::/32 for large pools
+            vips.add(i < 240 ? "198.51.100." + (10 + i) : "2001:db8::" + Integer.toHexString(i));
         }
         pool = List.copyOf(vips);
         common.put("wackamole.cluster", cluster);

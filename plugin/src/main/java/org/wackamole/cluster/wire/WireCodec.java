@@ -213,6 +213,9 @@ public final class WireCodec {
                 int b = u8();
                 v |= (long) (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
+                    if (b == 0 && shift > 0) {
+                        throw new MalformedMessageException("overlong variable-length number");
+                    }
                     return v;
                 }
             }

@@ -1,0 +1,125 @@
+package org.wackamole.cluster.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class WireCodecTest {
+    private static final ViewKey VIEW = new ViewKey(0x1234_5678_9abc_def0L, -42L, 17);
+
+    static List<WireMessage> samples() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            many.add("198.51.100." + (i % 250) + "#" + i);
+        }
+        return List.of(
+                new WireMessage.Round(VIEW, 1, 0, 0),
+                new WireMessage.Round(VIEW, Integer.MAX_VALUE, 3, 2),
+                new WireMessage.State(VIEW, 2, "web1", true, false, 3, -7, List.of("198.51.100.10"), List.of("2001:db8::1", "198.51.100.11")),
+                new WireMessage.State(VIEW, 2, "nœud-ü", false, true, 1_000_000, 0, List.of(), many),
+                new WireMessage.Released(VIEW, 5, List.of("198.51.100.10")),
+                new WireMessage.Released(new ViewKey(0, 0, Long.MAX_VALUE), 0, List.of()),
+                new WireMessage.RoundRequest(VIEW, 9, "drain"));
+    }
+
+    @Test
+    void roundTrips() throws Exception {
+        for (WireMessage m : samples()) {
+            byte[] bytes = WireCodec.encode(m);
+            assertThat(WireCodec.decode(bytes, 0, bytes.length)).isEqualTo(m);
+            // and at an offset inside a larger buffer, as JGroups hands them over
+            byte[] padded = new byte[bytes.length + 10];
+            System.arraycopy(bytes, 0, padded, 3, bytes.length);
+            assertThat(WireCodec.decode(padded, 3, bytes.length)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void aStateOfAThousandGroupsIsSmall() {
+        byte[] bytes = WireCodec.encode(samples().get(3));
+        assertThat(bytes.length).isLessThan(25_000);
+    }
+
+    @Test
+    void rejectsForeignTruncatedAndFutureMessages() {
+        byte[] good = WireCodec.encode(samples().get(2));
+        byte[] otherVersion = good.clone();
+        otherVersion[1] = 2;
+        assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 2");
+        assertThatThrownBy(() -> WireCodec.decode(good, 0, good.length - 1))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("truncated");
+        byte[] longer = new byte[good.length + 1];
+        System.arraycopy(good, 0, longer, 0, good.length);
+        assertThatThrownBy(() -> WireCodec.decode(longer, 0, longer.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("trailing");
+        byte[] foreign = "GET / HTTP/1.1".getBytes();
+        assertThatThrownBy(() -> WireCodec.decode(foreign, 0, foreign.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("not a wackamole message");
+        assertThatThrownBy(() -> WireCodec.decode(new byte[0], 0, 0)).isInstanceOf(MalformedMessageException.class);
+    }
+
+    /**
+     * 200,000 random and mutated inputs: the decoder either returns a message that encodes back to
+     * the same bytes, or throws {@link MalformedMessageException}; nothing else, ever.
+     */
+    @Test
+    void fuzz() {
+        Random random = new Random(20261125L);
+        List<byte[]> seeds = samples().stream().map(WireCodec::encode).toList();
+        int accepted = 0;
+        int rejected = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] input;
+            if (i % 4 == 0) {
+                input = new byte[random.nextInt(64)];
+                random.nextBytes(input);
+                if (input.length > 1 && random.nextBoolean()) {
+                    input[0] = (byte) WireCodec.MAGIC;
+                    input[1] = (byte) WireCodec.VERSION;
+                }
+            } else {
+                input = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            }
+            try {
+                WireMessage m = WireCodec.decode(input, 0, input.length);
+                assertThat(WireCodec.encode(m)).as("re-encoding of an accepted input").isEqualTo(input);
+                accepted++;
+            } catch (MalformedMessageException e) {
+                rejected++;
+            } catch (RuntimeException e) {
+                throw new AssertionError("decoder threw " + e + " on input #" + i, e);
+            }
+        }
+        assertThat(accepted + rejected).isEqualTo(200_000);
+        assertThat(rejected).isPositive();
+        assertThat(accepted).isPositive();
+    }
+
+    private static byte[] mutate(byte[] seed, Random random) {
+        byte[] b = seed.clone();
+        switch (random.nextInt(5)) {
+            case 0 -> b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
+            case 1 -> b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            case 2 -> b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1));
+            case 3 -> {
+                byte[] longer = java.util.Arrays.copyOf(b, b.length + 1 + random.nextInt(8));
+                for (int i = b.length; i < longer.length; i++) {
+                    longer[i] = (byte) random.nextInt(256);
+                }
+                b = longer;
+            }
+            default -> {
+                int n = 1 + random.nextInt(4);
+                for (int k = 0; k < n; k++) {
+                    b[random.nextInt(b.length)] = (byte) (random.nextBoolean() ? 0xFF : 0x80);
+                }
+            }
+        }
+        return b;
+    }
+}
