@@ -37,6 +37,7 @@ public final class WackamoleConfig {
     private final int weight;
     private final PartitionPolicy partitionPolicy;
     private final int quorum;
+    private final NetworkSettings network;
     private final String jgroupsConfig;
     private final InetAddress jgroupsBindAddress;
     private final List<InetSocketAddress> jgroupsInitialHosts;
@@ -55,6 +56,7 @@ public final class WackamoleConfig {
         this.weight = p.weight;
         this.partitionPolicy = p.partitionPolicy;
         this.quorum = p.quorum;
+        this.network = p.network;
         this.jgroupsConfig = p.jgroupsConfig;
         this.jgroupsBindAddress = p.bindAddress;
         this.jgroupsInitialHosts = List.copyOf(p.initialHosts);
@@ -128,6 +130,11 @@ public final class WackamoleConfig {
         return quorum;
     }
 
+    /** How VIPs are held on the host: real or dry run, announcements, notify list, watchdog. */
+    public NetworkSettings network() {
+        return network;
+    }
+
     /** A classpath resource or file path of the JGroups stack. */
     public String jgroupsConfig() {
         return jgroupsConfig;
@@ -171,6 +178,7 @@ public final class WackamoleConfig {
         PartitionPolicy partitionPolicy;
         int quorum;
         String jgroupsConfig;
+        NetworkSettings network;
         InetAddress bindAddress;
         final List<InetSocketAddress> initialHosts = new ArrayList<>();
 
@@ -211,6 +219,7 @@ public final class WackamoleConfig {
             perRound = rate.equalsIgnoreCase("all") ? ALL : positive(Setting.BALANCE_PER_ROUND, rate, Integer.MAX_VALUE - 1);
             weight = positive(Setting.WEIGHT, get(Setting.WEIGHT), MAX_WEIGHT);
             parsePartition();
+            parseNetwork();
             parseJGroups();
             return this;
         }
@@ -278,6 +287,32 @@ public final class WackamoleConfig {
             } else if (quorumText != null) {
                 throw new ConfigException(Setting.QUORUM.key(), quorumText, "is only used with " + Setting.PARTITION.key() + "=quorum");
             }
+        }
+
+        private void parseNetwork() {
+            String mode = get(Setting.NETWORK);
+            boolean real = switch (mode) {
+                case "linux" -> true;
+                case "memory" -> false;
+                default -> throw new ConfigException(Setting.NETWORK.key(), mode, "must be 'linux' or 'memory'");
+            };
+            int count = positive(Setting.ANNOUNCE_COUNT, get(Setting.ANNOUNCE_COUNT), 100);
+            Duration interval = Durations.parse(Setting.ANNOUNCE_INTERVAL.key(), get(Setting.ANNOUNCE_INTERVAL));
+            if (interval.isZero() && count > 1) {
+                throw new ConfigException(Setting.ANNOUNCE_INTERVAL.key(), get(Setting.ANNOUNCE_INTERVAL),
+                        "must be positive when wackamole.announce.count is above 1");
+            }
+            Duration refresh = Durations.parse(Setting.ANNOUNCE_REFRESH.key(), get(Setting.ANNOUNCE_REFRESH));
+            List<InetAddress> notify = new ArrayList<>();
+            String notifyText = get(Setting.NOTIFY);
+            if (!notifyText.isEmpty()) {
+                for (String item : notifyText.split(",", -1)) {
+                    notify.addAll(NotifyTargets.parse(Setting.NOTIFY.key(), item.trim()));
+                }
+            }
+            int rate = positive(Setting.NOTIFY_RATE, get(Setting.NOTIFY_RATE), 100_000);
+            Duration watchdog = Durations.parse(Setting.WATCHDOG_INTERVAL.key(), get(Setting.WATCHDOG_INTERVAL));
+            network = new NetworkSettings(real, count, interval, refresh, notify, rate, watchdog);
         }
 
         private void parseJGroups() {
