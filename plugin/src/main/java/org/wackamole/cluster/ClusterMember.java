@@ -143,7 +143,16 @@ public final class ClusterMember implements AutoCloseable {
      * Returns once connected; VIPs follow asynchronously, after maturity.
      */
     public void start() throws Exception {
+        start(true);
+    }
+
+    /**
+     * As {@link #start()}; with {@code eligible} false the member joins but claims nothing until
+     * {@link #resume()} (a server adapter joins early and claims once its connectors accept).
+     */
+    public void start(boolean eligible) throws Exception {
         call(() -> {
+            this.eligible = eligible;
             List<?> stale = network.removeStale(config.groups());
             if (!stale.isEmpty()) {
                 LOG.warn("Removed {} address(es) of the pool left behind by an earlier run: {}", stale.size(), stale);

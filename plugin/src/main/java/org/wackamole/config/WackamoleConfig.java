@@ -38,6 +38,7 @@ public final class WackamoleConfig {
     private final PartitionPolicy partitionPolicy;
     private final int quorum;
     private final NetworkSettings network;
+    private final HealthSettings health;
     private final String jgroupsConfig;
     private final InetAddress jgroupsBindAddress;
     private final List<InetSocketAddress> jgroupsInitialHosts;
@@ -57,6 +58,7 @@ public final class WackamoleConfig {
         this.partitionPolicy = p.partitionPolicy;
         this.quorum = p.quorum;
         this.network = p.network;
+        this.health = p.health;
         this.jgroupsConfig = p.jgroupsConfig;
         this.jgroupsBindAddress = p.bindAddress;
         this.jgroupsInitialHosts = List.copyOf(p.initialHosts);
@@ -135,6 +137,11 @@ public final class WackamoleConfig {
         return network;
     }
 
+    /** The optional HTTP health check that gates holding VIPs. */
+    public HealthSettings health() {
+        return health;
+    }
+
     /** A classpath resource or file path of the JGroups stack. */
     public String jgroupsConfig() {
         return jgroupsConfig;
@@ -179,6 +186,7 @@ public final class WackamoleConfig {
         int quorum;
         String jgroupsConfig;
         NetworkSettings network;
+        HealthSettings health;
         InetAddress bindAddress;
         final List<InetSocketAddress> initialHosts = new ArrayList<>();
 
@@ -220,6 +228,7 @@ public final class WackamoleConfig {
             weight = positive(Setting.WEIGHT, get(Setting.WEIGHT), MAX_WEIGHT);
             parsePartition();
             parseNetwork();
+            parseHealth();
             parseJGroups();
             return this;
         }
@@ -313,6 +322,27 @@ public final class WackamoleConfig {
             int rate = positive(Setting.NOTIFY_RATE, get(Setting.NOTIFY_RATE), 100_000);
             Duration watchdog = Durations.parse(Setting.WATCHDOG_INTERVAL.key(), get(Setting.WATCHDOG_INTERVAL));
             network = new NetworkSettings(real, count, interval, refresh, notify, rate, watchdog);
+        }
+
+        private void parseHealth() {
+            String url = get(Setting.HEALTH_URL);
+            java.net.URI uri = null;
+            if (url != null) {
+                try {
+                    uri = new java.net.URI(url);
+                } catch (java.net.URISyntaxException e) {
+                    throw new ConfigException(Setting.HEALTH_URL.key(), url, "not a URL: " + e.getReason());
+                }
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(Setting.HEALTH_URL.key(), url, "must be an http:// or https:// URL with a host");
+                }
+            }
+            Duration interval = Durations.parse(Setting.HEALTH_INTERVAL.key(), get(Setting.HEALTH_INTERVAL));
+            if (interval.isZero()) {
+                throw new ConfigException(Setting.HEALTH_INTERVAL.key(), get(Setting.HEALTH_INTERVAL), "must be positive");
+            }
+            int threshold = positive(Setting.HEALTH_THRESHOLD, get(Setting.HEALTH_THRESHOLD), 1000);
+            health = new HealthSettings(uri, interval, threshold);
         }
 
         private void parseJGroups() {
