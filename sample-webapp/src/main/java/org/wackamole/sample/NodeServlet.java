@@ -1,6 +1,5 @@
 package org.wackamole.sample;
 
-import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +13,6 @@ import javax.management.ObjectName;
  * Tells a client which member answered: the node name of the Wackamole member running in this JVM,
  * read from its MBean through the platform MBeanServer so that it works on any servlet container.
  */
-@WebServlet(urlPatterns = "/node")
 public class NodeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 

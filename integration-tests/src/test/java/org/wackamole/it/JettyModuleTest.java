@@ -1,0 +1,77 @@
+package org.wackamole.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The overlay on a stock jetty-home 12.1.12, installed with the documented commands, started with
+ * the dry-run network (no privileges needed): proves the module, the XML, the ini-template, the
+ * libraries and the sample webapp fit together.
+ */
+@Timeout(240)
+class JettyModuleTest {
+
+    @Test
+    void installsListsStartsServesAndStopsGracefully(@TempDir Path base) throws Exception {
+        try (JettyDistribution jetty = new JettyDistribution(base)) {
+            JettyDistribution.Result add = jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,jmx,http,ee10-deploy");
+            assertThat(add.exit()).as(add.output()).isZero();
+            String ini = Files.readString(base.resolve("start.d/wackamole.ini"));
+            assertThat(ini).contains("# wackamole.vips=").contains("# wackamole.health.url=").contains("# wackamole.jgroups.config=");
+
+            JettyDistribution.Result list = jetty.startJar(Duration.ofSeconds(120), "--list-config");
+            assertThat(list.exit()).as(list.output()).isZero();
+            assertThat(list.output()).contains("wackamole").contains("lib/wackamole/wackamole-plugin-")
+                    .contains("lib/wackamole/jgroups-").contains("etc/wackamole.xml");
+
+            jetty.installWar();
+            int port = JettyDistribution.freePort();
+            jetty.appendIni("http", "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+            jetty.appendIni("wackamole", "wackamole.node=dist1", "wackamole.interface=eth0",
+                    "wackamole.vips=198.51.100.10,198.51.100.11", "wackamole.mature=0s", "wackamole.network=memory",
+                    "wackamole.jgroups.config=wackamole-loopback.xml", "wackamole.cluster=dist-" + ProcessHandle.current().pid());
+            Path log = base.resolve("server.log");
+            Process server = jetty.launch(log);
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("Started oejs.Server@") || !server.isAlive());
+            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("Acquired eth0:198.51.100.11/32"));
+
+            var node = JettyDistribution.get("http://127.0.0.1:" + port + "/wackamole-sample/node");
+            assertThat(node.statusCode()).isEqualTo(200);
+            assertThat(node.body().trim()).isEqualTo("dist1");
+            var status = JettyDistribution.get("http://127.0.0.1:" + port + "/wackamole-sample/");
+            assertThat(status.body()).contains("dist1").contains("RUNNING").contains("198.51.100.10");
+
+            server.destroy(); // SIGTERM: Jetty's shutdown hook stops the server gracefully
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String text = Files.readString(log);
+            assertThat(text).contains("handing VIPs over").contains("Released eth0:198.51.100.10/32");
+            int connectorStopped = text.indexOf("Stopped oejs.ServerConnector");
+            assertThat(connectorStopped).as(text).isPositive();
+            assertThat(text.indexOf("Released eth0:198.51.100.10/32")).as("released before the connector stopped")
+                    .isLessThan(connectorStopped);
+        }
+    }
+
+    @Test
+    void aBadSettingStopsTheServerNamingTheKey(@TempDir Path base) throws Exception {
+        try (JettyDistribution jetty = new JettyDistribution(base)) {
+            assertThat(jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,http").exit()).isZero();
+            jetty.appendIni("http", "jetty.http.host=127.0.0.1", "jetty.http.port=" + JettyDistribution.freePort());
+            jetty.appendIni("wackamole", "wackamole.interface=eth0", "wackamole.vips=198.51.100.10",
+                    "wackamole.network=memory", "wackamole.mature=5");
+            JettyDistribution.Result run = jetty.startJar(Duration.ofSeconds(90));
+            assertThat(run.exit()).as(run.output()).isNotZero();
+            assertThat(run.output()).contains("wackamole.mature='5': duration has no unit");
+        }
+    }
+}
