@@ -49,7 +49,7 @@ public final class Allocation {
                     continue;
                 }
                 MoveReason why;
-                if (!w.eligible[h]) {
+                if (!w.eligible[h] || w.declines(h, g)) {
                     why = MoveReason.DRAIN;
                 } else if (h != keepers[g]) {
                     why = MoveReason.CONFLICT;

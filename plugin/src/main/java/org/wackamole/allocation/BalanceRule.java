@@ -44,23 +44,27 @@ final class BalanceRule {
         takers.sort(Comparator.comparing((Integer i) -> -need[i]).thenComparing(i -> i));
 
         List<List<Integer>> movable = movableGroups(w);
-        int t = 0;
         for (int d : donors) {
             List<Integer> own = movable.get(d);
-            int next = 0;
-            while (excess[d] > 0 && t < takers.size() && w.balanceMovesLeft > 0) {
-                int taker = takers.get(t);
-                int g = own.get(next++);
-                w.assign(g, taker, MoveReason.BALANCE);
-                excess[d]--;
-                pending--;
-                w.balanceMovesLeft--;
-                if (--need[taker] == 0) {
-                    t++;
+            for (int taker : takers) {
+                // Hand over, in pool order, groups the taker does not decline (nearly always the next ones).
+                for (int k = 0; k < own.size() && excess[d] > 0 && need[taker] > 0 && w.balanceMovesLeft > 0; ) {
+                    int g = own.get(k);
+                    if (w.declines(taker, g)) {
+                        k++;
+                        continue;
+                    }
+                    own.remove(k);
+                    w.assign(g, taker, MoveReason.BALANCE);
+                    excess[d]--;
+                    need[taker]--;
+                    pending--;
+                    w.balanceMovesLeft--;
                 }
             }
         }
-        w.balanceMovesPending = pending;
+        // Left over because of the round's limit; what declines make impossible is not pending.
+        w.balanceMovesPending = w.balanceMovesLeft == 0 ? pending : 0;
         w.recount();
     }
 

@@ -4,7 +4,7 @@ package org.wackamole.allocation;
 public enum MoveReason {
     /** Several members held the group (after a merge); all but one release it. */
     CONFLICT,
-    /** The holder is draining: a planned move, the holder releases before the new owner acquires. */
+    /** The holder is draining or declines the group: a planned move, it releases before the new owner acquires. */
     DRAIN,
     /** Nobody live held the group (its holder left or crashed, or the pool is new). */
     COVERAGE,

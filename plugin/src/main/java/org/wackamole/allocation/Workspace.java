@@ -43,6 +43,8 @@ final class Workspace {
     int balanceMovesPending;
 
     private final BitSet[] prefers;
+    /** Null for members that decline nothing (nearly all of them). */
+    private final BitSet[] declines;
 
     Workspace(AllocationRequest request) {
         this.request = request;
@@ -58,6 +60,7 @@ final class Workspace {
         weight = new long[memberCount];
         eligible = new boolean[memberCount];
         prefers = new BitSet[memberCount];
+        declines = new BitSet[memberCount];
         List<List<Integer>> preferring = new ArrayList<>(groupCount);
         for (int g = 0; g < groupCount; g++) {
             preferring.add(null);
@@ -74,6 +77,15 @@ final class Workspace {
                     prefers[i].set(g);
                 }
             }
+            for (String identity : m.declined()) {
+                Integer g = groupIndex.get(identity);
+                if (g != null) {
+                    if (declines[i] == null) {
+                        declines[i] = new BitSet(groupCount);
+                    }
+                    declines[i].set(g);
+                }
+            }
         }
         // Built in view order so that preferredBy lists are in view order.
         for (int i = 0; i < memberCount; i++) {
@@ -81,6 +93,9 @@ final class Workspace {
                 continue;
             }
             for (int g = prefers[i].nextSetBit(0); g >= 0; g = prefers[i].nextSetBit(g + 1)) {
+                if (declines(i, g)) {
+                    continue;
+                }
                 List<Integer> list = preferring.get(g);
                 if (list == null) {
                     list = new ArrayList<>(2);
@@ -137,6 +152,10 @@ final class Workspace {
 
     boolean prefers(int member, int group) {
         return prefers[member].get(group);
+    }
+
+    boolean declines(int member, int group) {
+        return declines[member] != null && declines[member].get(group);
     }
 
     boolean isPinned(int group) {

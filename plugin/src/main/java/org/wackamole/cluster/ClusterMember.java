@@ -100,6 +100,8 @@ public final class ClusterMember implements AutoCloseable {
     private int pendingBalance;
     private boolean mature;
     private boolean eligible = true;
+    /** Groups an operator moved away from this member; kept away until {@link #takeBack()}. */
+    private final Set<String> declined = new LinkedHashSet<>();
     private boolean leaving;
     private boolean stopped;
     private boolean excludedByLastDecision;
@@ -206,6 +208,36 @@ public final class ClusterMember implements AutoCloseable {
                 eligible = true;
                 LOG.info("Resuming: taking my share again");
                 requestRound("resume");
+            }
+        });
+    }
+
+    /** Accepts again the groups moved away by {@link #moveAway}. */
+    public void takeBack() {
+        submit(() -> {
+            if (!declined.isEmpty()) {
+                LOG.info("Accepting {} again", declined);
+                declined.clear();
+                requestRound("take back");
+            }
+        });
+    }
+
+    /**
+     * Moves one group to another member (a planned move: released here before it is acquired
+     * there) and keeps it away from this member until {@link #takeBack()}. If no other member can
+     * take it, it stays.
+     *
+     * @throws IllegalArgumentException when the identity is not in the pool
+     */
+    public void moveAway(String identity) {
+        if (config.group(identity) == null) {
+            throw new IllegalArgumentException(identity + " is not a group of wackamole.vips " + config.identities());
+        }
+        submit(() -> {
+            if (declined.add(identity)) {
+                LOG.info("Moving {} away on request", identity);
+                requestRound("move " + identity + " away");
             }
         });
     }
@@ -429,7 +461,7 @@ public final class ClusterMember implements AutoCloseable {
         states.keySet().removeIf(k -> k < round);
         releasedBy.keySet().removeIf(k -> k < round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
-                config.weight(), poolDigest, preferred, List.copyOf(held)));
+                config.weight(), poolDigest, preferred, List.copyOf(held), List.copyOf(declined)));
         tryDecide();
     }
 
@@ -476,7 +508,8 @@ public final class ClusterMember implements AutoCloseable {
             if (!samePool && a.equals(channel.getAddress())) {
                 LOG.error("My wackamole.vips differs from the coordinator's: I hold nothing until the pools agree");
             }
-            members.add(new Member(names.get(a), s.weight(), s.eligible() && anyMature && quorate && samePool, Set.copyOf(s.preferred())));
+            members.add(new Member(names.get(a), s.weight(), s.eligible() && anyMature && quorate && samePool,
+                    Set.copyOf(s.preferred()), Set.copyOf(s.declined())));
             claims.put(names.get(a), Set.copyOf(s.held()));
         }
         int perRound = roundParams.perRound() == 0 ? AllocationRequest.ALL : roundParams.perRound();

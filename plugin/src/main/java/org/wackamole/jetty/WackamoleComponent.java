@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.ManagedOperation;
+import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -483,11 +484,24 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
         updateEligibility();
     }
 
-    @ManagedOperation(value = "Take a share of the VIPs again after drain", impact = "ACTION")
+    @ManagedOperation(value = "Move one VIP group to another member (planned: released here first); it stays away until resume", impact = "ACTION")
+    public void release(@Name(value = "identity", description = "the group's identity (its first address)") String identity) {
+        ClusterMember m = member;
+        if (m == null) {
+            throw new IllegalStateException("Wackamole is not running");
+        }
+        m.moveAway(identity);
+    }
+
+    @ManagedOperation(value = "Take a share of the VIPs again after drain or release", impact = "ACTION")
     public void resume() {
         operatorDrained = false;
         LOG.info("Resumed by an operator");
         updateEligibility();
+        ClusterMember m = member;
+        if (m != null) {
+            m.takeBack(); // groups moved away by release() may come back too
+        }
     }
 
     @ManagedOperation(value = "Rebalance the pool now instead of at the next interval", impact = "ACTION")

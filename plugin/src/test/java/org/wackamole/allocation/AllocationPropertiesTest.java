@@ -180,6 +180,38 @@ class AllocationPropertiesTest {
         assertThat(a.moveCount(MoveReason.BALANCE)).isEqualTo(minimal);
     }
 
+    /** Operators' "move it elsewhere": a declined group stays away from its decliners whenever possible. */
+    @Property(tries = 1000)
+    void declinedGroupsGoElsewhere(@ForAll long seed,
+                                   @ForAll @IntRange(min = 1, max = 16) int members,
+                                   @ForAll @IntRange(min = 0, max = 64) int groups) {
+        AllocationRequest generated = RandomRequests.generate(seed, members, groups, false);
+        java.util.Random r = new java.util.Random(seed);
+        List<Member> withDeclines = generated.members().stream().map(m -> {
+            Set<String> declined = new java.util.HashSet<>();
+            if (groups > 0 && r.nextInt(3) == 0) {
+                for (int k = 0; k < 1 + r.nextInt(3); k++) {
+                    declined.add(generated.groups().get(r.nextInt(groups)));
+                }
+            }
+            return new Member(m.name(), m.weight(), m.eligible(), m.preferred(), declined);
+        }).toList();
+        AllocationRequest request = new AllocationRequest(withDeclines, generated.groups(), generated.claims(), AllocationRequest.ALL);
+        Allocation a = Allocator.allocate(request);
+        Map<String, Member> byName = byName(request);
+        boolean anyEligible = withDeclines.stream().anyMatch(Member::eligible);
+        for (String g : request.groups()) {
+            String owner = a.owner(g);
+            assertThat(owner != null).as("%s covered", g).isEqualTo(anyEligible);
+            if (owner != null && byName.get(owner).declined().contains(g)) {
+                assertThat(withDeclines).as("%s with decliner %s: every eligible member declines it", g, owner)
+                        .filteredOn(Member::eligible).allMatch(m -> m.declined().contains(g));
+            }
+        }
+        assertThat(a.pendingBalanceMoves()).isZero();
+        assertThat(Allocator.allocate(request.withClaims(claimsOf(a, request))).moves()).as("stable").isEmpty();
+    }
+
     @Property(tries = 500)
     void gradualRoundsConverge(@ForAll long seed,
                                @ForAll @IntRange(min = 1, max = 64) int members,

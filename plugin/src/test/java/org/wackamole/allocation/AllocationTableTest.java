@@ -85,11 +85,14 @@ class AllocationTableTest {
         private static Member member(List<String> words) {
             String name = words.get(0);
             Set<String> prefers = Set.of();
+            Set<String> declines = Set.of();
             int weight = 1;
             boolean eligible = true;
             for (String w : words.subList(1, words.size())) {
                 if (w.startsWith("prefers=")) {
                     prefers = Set.of(w.substring("prefers=".length()).split(","));
+                } else if (w.startsWith("declines=")) {
+                    declines = Set.of(w.substring("declines=".length()).split(","));
                 } else if (w.startsWith("weight=")) {
                     weight = Integer.parseInt(w.substring("weight=".length()));
                 } else if (w.equals("draining")) {
@@ -98,7 +101,7 @@ class AllocationTableTest {
                     throw new IllegalStateException("unknown member attribute " + w);
                 }
             }
-            return new Member(name, weight, eligible, prefers);
+            return new Member(name, weight, eligible, prefers, declines);
         }
 
         void check() {

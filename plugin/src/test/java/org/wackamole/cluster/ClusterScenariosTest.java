@@ -168,6 +168,24 @@ class ClusterScenariosTest {
     }
 
     @Test
+    void operatorMovesAGroupAwayAsAPlannedMove() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(4)) {
+            farm.start("a", "wackamole.prefer", farm.pool.get(0));
+            farm.start("b");
+            farm.awaitSettled(SETTLE);
+            String g = farm.pool.get(0);
+            assertThat(farm.nodes.get("a").network.held()).contains(g);
+            farm.nodes.get("a").member.moveAway(g);
+            org.awaitility.Awaitility.await().atMost(SETTLE).until(() -> farm.nodes.get("b").network.held().contains(g)
+                    && farm.nodes.get("a").network.held().size() == 2);
+            farm.nodes.get("a").member.takeBack();
+            farm.awaitSettled(SETTLE); // preferred again: back on a
+            assertThat(farm.nodes.get("a").network.held()).contains(g);
+            assertNoViolations(farm, 1000);
+        }
+    }
+
+    @Test
     void gradualBalancingMovesOneGroupPerRound() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(12, Map.of("wackamole.balance.perRound", "1", "wackamole.balance.interval", "200ms"))) {
             farm.start("a");

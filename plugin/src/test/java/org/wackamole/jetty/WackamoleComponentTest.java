@@ -244,6 +244,11 @@ class WackamoleComponentTest {
             assertThat(c.getAttribute(name, "State")).isEqualTo("DRAINED");
             c.invoke(name, "resume", null, null);
             Awaitility.await().atMost(WAIT).until(() -> ((String[]) c.getAttribute(name, "HeldVips")).length == 2);
+            String moved = ((String[]) c.getAttribute(name, "HeldVips"))[0];
+            c.invoke(name, "release", new Object[] {moved}, new String[] {String.class.getName()});
+            Awaitility.await().atMost(WAIT).until(() -> !List.of((String[]) c.getAttribute(name, "HeldVips")).contains(moved)
+                    && ((String[]) c.getAttribute(name, "HeldVips")).length == 2);
+            assertThat((String[]) c.getAttribute(name, "Allocation")).contains(moved + "=peer");
             c.invoke(name, "rebalance", null, null);
             Awaitility.await().atMost(WAIT).until(() -> received.stream().filter(n -> n.getType().equals(WackamoleComponent.NOTIFICATION_RELEASED)).count() >= 2
                     && received.stream().filter(n -> n.getType().equals(WackamoleComponent.NOTIFICATION_ACQUIRED)).count() >= 2);

@@ -45,6 +45,7 @@ public final class WireCodec {
             out.int32(s.poolDigest());
             out.strings(s.preferred());
             out.strings(s.held());
+            out.strings(s.declined());
         } else if (message instanceof WireMessage.Released r) {
             out.b(TYPE_RELEASED);
             header(out, r);
@@ -95,7 +96,7 @@ public final class WireCodec {
                     throw new MalformedMessageException("weight " + weight);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
-                        in.int32(), in.strings(), in.strings());
+                        in.int32(), in.strings(), in.strings(), in.strings());
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
             case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string());

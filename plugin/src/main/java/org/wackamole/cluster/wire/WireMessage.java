@@ -17,10 +17,11 @@ public sealed interface WireMessage {
 
     /** What a member holds and wants, as of the start of a round. */
     record State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
-                 int poolDigest, List<String> preferred, List<String> held) implements WireMessage {
+                 int poolDigest, List<String> preferred, List<String> held, List<String> declined) implements WireMessage {
         public State {
             preferred = List.copyOf(preferred);
             held = List.copyOf(held);
+            declined = List.copyOf(declined);
         }
     }
 
