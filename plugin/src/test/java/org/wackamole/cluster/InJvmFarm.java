@@ -188,8 +188,11 @@ final class InJvmFarm implements AutoCloseable {
             Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> problems(parts).isEmpty());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("not settled after " + timeout + ": " + problems(parts) + "\nholdings " + holdings()
-                    + "\nstatus " + live().stream().map(n -> n.name + "=" + n.member.status().state()
-                    + n.member.status().members()).toList(), e);
+                    + "\nstatus " + live().stream().map(n -> {
+                        MemberStatus st = n.member.status();
+                        return n.name + "=" + st.state() + " view " + st.viewId() + st.members() + " round " + st.round()
+                                + " dropped " + st.counters().droppedMessages() + " rounds " + st.counters().rounds();
+                    }).toList(), e);
         }
     }
 
