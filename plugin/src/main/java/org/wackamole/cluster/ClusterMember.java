@@ -183,7 +183,7 @@ public final class ClusterMember implements AutoCloseable {
             if (matureMs == 0) {
                 becomeMature("wackamole.mature is 0");
             } else {
-                matureTimer = loop.schedule(() -> becomeMature("waited " + config.mature()), matureMs, TimeUnit.MILLISECONDS);
+                matureTimer = loop.schedule(() -> becomeMature("waited " + config.mature().toMillis() + " ms"), matureMs, TimeUnit.MILLISECONDS);
             }
         });
         long interval = config.balanceInterval().toMillis();

@@ -45,7 +45,8 @@ import org.wackamole.network.VipNetworks;
  * start, nothing is ever claimed. It holds VIPs only while it is healthy ({@link HealthCheck} child
  * beans) and not drained by an operator. On a graceful stop ({@link Graceful}, run while connectors
  * still serve in-flight requests) it hands its VIPs over to peers and leaves; {@link #doStop()} does
- * the same when the server stops without a stop timeout.
+ * the same when the server stops without a stop timeout. The hand-over starts as soon as the
+ * server starts stopping, before connectors stop accepting.
  *
  * <p>Configured by setters (one per {@code wackamole.*} key, from {@code etc/wackamole.xml} or a
  * jetty.xml) or {@link #setSetting}; everything is validated at start by {@link WackamoleConfig}.
@@ -64,12 +65,26 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
                     Notification.class.getName(), "A VIP group was acquired or released by this member"));
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
-    private final LifeCycle.Listener serverStarted = new LifeCycle.Listener() {
+    private final LifeCycle.Listener serverEvents = new LifeCycle.Listener() {
         @Override
         public void lifeCycleStarted(LifeCycle event) {
             started = true;
             LOG.info("Server started: Wackamole may claim VIPs");
             updateEligibility();
+        }
+
+        /**
+         * The earliest moment of a stop: before any Graceful bean runs. Connectors are Graceful too
+         * and stop accepting in that phase; handing the VIPs over first means no client is refused
+         * by a closing connector while we still hold its VIP.
+         */
+        @Override
+        public void lifeCycleStopping(LifeCycle event) {
+            try {
+                shutdown().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Hand-over before stopping did not complete: {}", e.toString());
+            }
         }
     };
 
@@ -236,7 +251,7 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
             throw e;
         }
         member = m;
-        server.addEventListener(serverStarted);
+        server.addEventListener(serverEvents);
         if (server.isStarted()) {
             started = true; // added to a running server
         }
@@ -275,7 +290,7 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
             healthThread.shutdownNow();
             healthThread = null;
         }
-        server.removeEventListener(serverStarted);
+        server.removeEventListener(serverEvents);
         CompletableFuture<Void> graceful = shutdown.get();
         if (graceful != null) {
             graceful.get(10, TimeUnit.SECONDS);

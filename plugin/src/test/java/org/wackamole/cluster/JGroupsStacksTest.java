@@ -35,7 +35,7 @@ class JGroupsStacksTest {
             assertThat(((GMS) ch.getProtocolStack().findProtocol(GMS.class)).printLocalAddress()).isFalse();
             assertThat(ch.getProtocolStack().<FD_SOCK2>findProtocol(FD_SOCK2.class)).isNotNull();
             assertThat(ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class)).isNotNull();
-            assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getTimeout()).isEqualTo(300);
+            assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getTimeout()).isEqualTo(250);
             assertThat(ch.getProtocolStack().<VERIFY_SUSPECT2>findProtocol(VERIFY_SUSPECT2.class).getTimeout()).isEqualTo(100);
         }
     }

@@ -1,0 +1,174 @@
+package org.wackamole.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Client-visible outage on the real farm (three Jetty servers in network namespaces, root only).
+ * A prober in the client namespace asks h2's preferred VIP who answers every 5 ms (30 ms timeout, so
+ * a connection attempt lost in a hand-over costs the measurement 30 ms, where a real client's TCP
+ * would retransmit its SYN after a second).
+ * For each fault the outage is the time from the fault to the first answer from the new holder
+ * (kill -9, host death); for hand-overs, the time from the last answer of the old holder to the
+ * first of the new one (graceful stop, planned move when h2 comes back and takes its VIP back,
+ * partition heal: the longest time without an answer after the link comes back). Prints min/median/max over the runs and the failed probes, per JGroups profile.
+ *
+ * <p>Run: {@code sudo mvn -B -q install -DskipTests && sudo mvn -B -q -pl integration-tests exec:exec@failover -Druns=5}
+ */
+public final class FailoverBenchmark {
+    private static final String VIP = "198.51.100.101";
+
+    public static void main(String[] args) throws Exception {
+        String why = JettyFarm.whyUnavailable();
+        if (why != null) {
+            System.err.println("skipped: " + why);
+            System.exit(1);
+        }
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        List<String> lines = new ArrayList<>();
+        for (String profile : List.of("wackamole-udp.xml", "wackamole-udp-fast.xml")) {
+            Map<String, List<Double>> outage = new LinkedHashMap<>();
+            Map<String, Long> failures = new LinkedHashMap<>();
+            Path work = Files.createTempDirectory("wackamole-bench");
+            try (JettyFarm farm = new JettyFarm(work, profile)) {
+                for (String h : JettyFarm.HOSTS) {
+                    farm.start(h);
+                }
+                settle(farm);
+                for (int run = 0; run < runs; run++) {
+                    for (String fault : List.of("kill -9", "host death", "graceful stop")) {
+                        Prober prober = Prober.start(farm.network(), VIP, 5, 30);
+                        awaitAnswer(prober, "h2", 10_000);
+                        long t0 = System.nanoTime();
+                        switch (fault) {
+                            case "kill -9" -> farm.kill("h2");
+                            case "host death" -> {
+                                farm.link("h2", false);
+                                farm.kill("h2");
+                                // A rebooted host comes back without the addresses its dead JVM held.
+                                farm.network().exec("h2", "ip", "addr", "flush", "dev", "veth0", "scope", "global", "label", "veth0:wm");
+                                farm.network().execStatus("h2", "ip", "-6", "addr", "del", "2001:db8::100/128", "dev", "veth0");
+                            }
+                            default -> farm.stop("h2");
+                        }
+                        awaitOther(prober, "h2", 20_000);
+                        Thread.sleep(100);
+                        Prober.Report r = prober.stop();
+                        double ms = fault.equals("graceful stop") ? handOver(r, "h2") : (firstOther(r, "h2", t0) - t0) / 1e6;
+                        record(outage, failures, fault, ms, r);
+
+                        farm.link("h2", true);
+                        Thread.sleep(300);
+                        // Planned move: h2 comes back and takes its preferred VIP back (release before acquire).
+                        String holder = prober.lastAnswer();
+                        Prober back = Prober.start(farm.network(), VIP, 5, 30);
+                        farm.start("h2");
+                        awaitAnswer(back, "h2", 30_000);
+                        Thread.sleep(100);
+                        Prober.Report b = back.stop();
+                        record(outage, failures, "planned move", handOver(b, holder), b);
+                        settle(farm);
+                    }
+                    // Partition heal: h3 is cut off and keeps its VIP in its own partition; the rest take it.
+                    farm.link("h3", false);
+                    Prober p3 = Prober.start(farm.network(), "198.51.100.102", 5, 30);
+                    awaitOther(p3, "h3", 20_000);
+                    Thread.sleep(500);
+                    long heal = System.nanoTime();
+                    farm.link("h3", true);
+                    awaitAnswer(p3, "h3", 30_000);
+                    Thread.sleep(100);
+                    Prober.Report r3 = p3.stop();
+                    record(outage, failures, "partition heal", longestGapAfter(r3, heal) / 1e6, r3);
+                    settle(farm);
+                }
+            }
+            for (Map.Entry<String, List<Double>> e : outage.entrySet()) {
+                List<Double> v = new ArrayList<>(e.getValue());
+                v.sort(Double::compare);
+                lines.add(String.format(Locale.ROOT, "| %-22s | %-14s | %7.1f | %7.1f | %7.1f | %4d | %4d |", profile, e.getKey(),
+                        v.get(0), v.get(v.size() / 2), v.get(v.size() - 1), v.size(), failures.get(e.getKey())));
+            }
+        }
+        System.out.println("| profile                | scenario       | min ms  | median  | max ms  | runs | failed probes |");
+        System.out.println("| ---------------------- | -------------- | ------- | ------- | ------- | ---- | ---- |");
+        lines.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private static void record(Map<String, List<Double>> outage, Map<String, Long> failures, String scenario, double ms, Prober.Report r) {
+        outage.computeIfAbsent(scenario, k -> new ArrayList<>()).add(ms);
+        failures.merge(scenario, r.failures(), Long::sum);
+        System.out.printf(Locale.ROOT, "%s: %.1f ms (%d failed probes)%n", scenario, ms, r.failures());
+    }
+
+    /** Time from the last answer of {@code from} to the first answer of anyone else. */
+    private static double handOver(Prober.Report r, String from) {
+        Long lastOld = null;
+        for (Prober.Probe p : r.probes()) {
+            if (from.equals(p.node())) {
+                lastOld = p.nanos();
+            } else if (p.node() != null && lastOld != null) {
+                return (p.nanos() - lastOld) / 1e6;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static long firstOther(Prober.Report r, String not, long after) {
+        return r.probes().stream().filter(p -> p.nanos() >= after && p.node() != null && !p.node().equals(not))
+                .mapToLong(Prober.Probe::nanos).min().orElseThrow();
+    }
+
+    /** After a heal the client is answered throughout, by one holder or the other: the longest silence. */
+    private static long longestGapAfter(Prober.Report r, long after) {
+        long longest = 0;
+        long lastOk = after;
+        for (Prober.Probe p : r.probes()) {
+            if (p.nanos() >= after && p.node() != null) {
+                longest = Math.max(longest, p.nanos() - lastOk);
+                lastOk = p.nanos();
+            }
+        }
+        return longest;
+    }
+
+    private static void awaitAnswer(Prober p, String node, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!node.equals(p.lastAnswer()) && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        if (!node.equals(p.lastAnswer())) {
+            throw new IllegalStateException(node + " never answered; last " + p.lastAnswer());
+        }
+    }
+
+    private static void awaitOther(Prober p, String node, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while ((p.lastAnswer() == null || node.equals(p.lastAnswer())) && System.nanoTime() < end) {
+            Thread.sleep(2);
+        }
+        if (p.lastAnswer() == null || node.equals(p.lastAnswer())) {
+            throw new IllegalStateException("nobody took over from " + node);
+        }
+    }
+
+    private static void settle(JettyFarm farm) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            Map<String, String> a = farm.answers();
+            if ("h1".equals(a.get("198.51.100.100")) && "h2".equals(a.get("198.51.100.101"))
+                    && "h3".equals(a.get("198.51.100.102")) && a.get("2001:db8::100") != null) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("farm did not settle: " + farm.answers());
+    }
+}

@@ -1,0 +1,278 @@
+package org.wackamole.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.wackamole.network.linux.TestNetwork;
+
+/**
+ * A real farm on this machine: three hosts (h1, h2, h3) each running a stock jetty-home with the
+ * wackamole overlay, the sample webapp and JMX, plus a client host (c) that only speaks HTTP to the
+ * VIPs; all in network namespaces on one bridge, on 198.51.100.0/24 and 2001:db8::/64 only.
+ * {@link #close()} kills every Jetty and deletes every namespace.
+ */
+public final class JettyFarm implements AutoCloseable {
+    public static final List<String> HOSTS = List.of("h1", "h2", "h3");
+    public static final List<String> VIPS = List.of("198.51.100.100", "198.51.100.101", "198.51.100.102", "2001:db8::100");
+    private static final int PORT = 8080;
+    private static final Pattern HELD = Pattern.compile("VIPs held here: ([^<]*)</p>");
+    private static final Pattern STATE = Pattern.compile("State: <b>(\\w+)</b>");
+
+    private final TestNetwork net;
+    private final Path work;
+    private final Path home;
+    private final String cluster;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Path> logs = new LinkedHashMap<>();
+
+    /** Null when a farm can be built here; otherwise why not (tests skip with it). */
+    public static String whyUnavailable() {
+        String why = TestNetwork.whyUnavailable();
+        if (why != null) {
+            return why;
+        }
+        if (System.getProperty("jetty.home") == null || System.getProperty("wackamole.overlay") == null) {
+            return "jetty.home / wackamole.overlay are not set (run through Maven)";
+        }
+        return null;
+    }
+
+    /**
+     * @param jgroupsConfig the stack every host uses, e.g. {@code wackamole-udp.xml} or {@code wackamole-udp-fast.xml}
+     */
+    public JettyFarm(Path work, String jgroupsConfig) throws Exception {
+        this.work = work;
+        this.home = Path.of(System.getProperty("jetty.home"));
+        this.cluster = "farm-" + ProcessHandle.current().pid();
+        net = new TestNetwork("h1", "h2", "h3", "c");
+        try {
+            for (String host : HOSTS) {
+                // JGroups multicasts on the LAN; the hosts have no default route.
+                net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
+                prepare(host, jgroupsConfig);
+            }
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    public TestNetwork network() {
+        return net;
+    }
+
+    private void prepare(String host, String jgroupsConfig) throws Exception {
+        Path base = work.resolve(host);
+        JettyDistribution jetty = new JettyDistribution(base);
+        JettyDistribution.Result add = jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,jmx,http,ee10-deploy");
+        if (add.exit() != 0) {
+            throw new IOException("--add-modules failed for " + host + ": " + add.output());
+        }
+        jetty.installWar();
+        int n = HOSTS.indexOf(host) + 1;
+        jetty.appendIni("http", "jetty.http.port=" + PORT);
+        jetty.appendIni("wackamole",
+                "wackamole.cluster=" + cluster,
+                "wackamole.node=" + host,
+                "wackamole.interface=veth0",
+                "wackamole.vips=" + String.join(",", VIPS.stream().map(v -> v.contains(":") ? "[" + v + "]/128" : v + "/32").toList()),
+                "wackamole.prefer=" + VIPS.get(n - 1),
+                "wackamole.mature=1s",
+                "wackamole.jgroups.config=" + jgroupsConfig,
+                "wackamole.jgroups.bindAddress=198.51.100." + n);
+        jetty.close();
+    }
+
+    /** Starts the host's Jetty and waits until it has started (its VIPs follow within a round). */
+    public void start(String host) throws Exception {
+        Path base = work.resolve(host);
+        Path log = base.resolve("jetty-" + System.nanoTime() + ".log");
+        List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
+        Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.put(host, p);
+        logs.put(host, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            if (text.contains("Started oejs.Server@")) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new IOException(host + " exited while starting:\n" + text);
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(host + " did not start in 90 s:\n" + Files.readString(log));
+    }
+
+    /** kill -9: no shutdown hook runs, the VIPs stay on the host until its next start. */
+    public void kill(String host) throws InterruptedException {
+        Process p = processes.remove(host);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM: Jetty's shutdown hook stops the server gracefully. */
+    public void stop(String host) throws InterruptedException {
+        Process p = processes.remove(host);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public boolean running(String host) {
+        Process p = processes.get(host);
+        return p != null && p.isAlive();
+    }
+
+    public void link(String host, boolean up) throws IOException {
+        net.link(host, up);
+    }
+
+    public String log(String host) throws IOException {
+        Path log = logs.get(host);
+        return log == null ? "" : Files.readString(log);
+    }
+
+    /** Asks the VIP, from the client, which node answers; null when nothing answers in time. */
+    public String ask(String vip, int timeoutMillis) throws Exception {
+        return net.inNamespace("c", () -> get(vip, "/wackamole-sample/node", timeoutMillis));
+    }
+
+    /** Which node answers each VIP, as the client sees it. */
+    public Map<String, String> answers() throws Exception {
+        return net.inNamespace("c", () -> {
+            Map<String, String> result = new LinkedHashMap<>();
+            for (String vip : VIPS) {
+                result.put(vip, get(vip, "/wackamole-sample/node", 1000));
+            }
+            return result;
+        });
+    }
+
+    /** The host's own view, read from its status page (its MBean): state and VIPs held. */
+    public HostStatus status(String host) throws Exception {
+        String page = net.inNamespace("c", () -> get("198.51.100." + (HOSTS.indexOf(host) + 1), "/wackamole-sample/", 2000));
+        if (page == null) {
+            return null;
+        }
+        Matcher held = HELD.matcher(page);
+        Matcher state = STATE.matcher(page);
+        List<String> vips = new ArrayList<>();
+        if (held.find() && !held.group(1).isBlank()) {
+            for (String v : held.group(1).split(",")) {
+                vips.add(v.trim());
+            }
+        }
+        return new HostStatus(state.find() ? state.group(1) : "?", vips);
+    }
+
+    public record HostStatus(String state, List<String> held) {
+    }
+
+    /** The MAC the client's neighbour table holds for the VIP, or "" when it has none. */
+    public String clientNeighbour(String vip) throws IOException {
+        String line = net.exec("c", "ip", "neigh", "show", "to", vip, "dev", "veth0").trim();
+        Matcher m = Pattern.compile("lladdr (\\S+)").matcher(line);
+        return m.find() ? m.group(1) : "";
+    }
+
+    public String mac(String host) throws IOException {
+        return net.mac(host);
+    }
+
+    /** The pool addresses present on a host's interface (a killed Jetty leaves them behind). */
+    public List<String> addressesOn(String host) throws IOException {
+        String shown = net.exec(host, "ip", "-o", "addr", "show", "dev", "veth0");
+        List<String> present = new ArrayList<>();
+        for (String vip : VIPS) {
+            if (shown.contains(" " + vip + "/")) {
+                present.add(vip);
+            }
+        }
+        return present;
+    }
+
+    /** A minimal HTTP/1.1 GET on a socket opened by the calling thread (so in its namespace); null on failure. */
+    static String get(String host, String path, int timeoutMillis) {
+        String r = getOrError(host, path, timeoutMillis);
+        return r.startsWith("!") ? null : r;
+    }
+
+    /** As {@link #get}, but a failure comes back as "!" and what went wrong. */
+    static String getOrError(String host, String path, int timeoutMillis) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getByName(host), PORT), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            OutputStream out = s.getOutputStream();
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + h + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!response.startsWith("HTTP/1.1 200")) {
+                return "!" + response.lines().findFirst().orElse("empty response");
+            }
+            int body = response.indexOf("\r\n\r\n");
+            String text = body < 0 ? "" : response.substring(body + 4);
+            return decodeChunked(response, text).trim();
+        } catch (IOException e) {
+            return "!" + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private static String decodeChunked(String response, String body) {
+        if (!response.substring(0, Math.max(0, response.indexOf("\r\n\r\n"))).toLowerCase().contains("transfer-encoding: chunked")) {
+            return body;
+        }
+        StringBuilder sb = new StringBuilder();
+        int pos = 0;
+        while (pos < body.length()) {
+            int eol = body.indexOf("\r\n", pos);
+            if (eol < 0) {
+                break;
+            }
+            int size = Integer.parseInt(body.substring(pos, eol).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            sb.append(body, eol + 2, Math.min(body.length(), eol + 2 + size));
+            pos = eol + 2 + size + 2;
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        for (String host : new ArrayList<>(processes.keySet())) {
+            try {
+                kill(host);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        net.close();
+    }
+}

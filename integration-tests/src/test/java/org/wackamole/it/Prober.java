@@ -1,0 +1,100 @@
+package org.wackamole.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.wackamole.network.linux.TestNetwork;
+
+/**
+ * A client in the client namespace that asks one VIP who answers every {@code periodMillis} with a
+ * short timeout, recording every answer and failure with its time: what a user of the farm sees.
+ */
+public final class Prober {
+    /** One probe: when it was sent, the node that answered (null: no answer) and why not. */
+    public record Probe(long nanos, String node, String error) {
+    }
+
+    /** What a run saw: the longest time without an answer and the failed probes. */
+    public record Report(List<Probe> probes, long failures, long longestGapMillis, String first, String last) {
+        @Override
+        public String toString() {
+            return probes.size() + " probes, " + failures + " failed " + probes.stream().filter(p -> p.node() == null)
+                    .map(Probe::error).toList() + ", longest gap between answers " + longestGapMillis + " ms, " + first + " -> " + last;
+        }
+    }
+
+    private final List<Probe> probes = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile String lastAnswer;
+
+    private Prober(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
+        thread = new Thread(() -> {
+            try {
+                net.inNamespace("c", () -> {
+                    // Bounded: a run stops when asked, or after ten minutes at the most.
+                    long end = System.nanoTime() + 600_000_000_000L;
+                    while (running.get() && System.nanoTime() < end) {
+                        long t = System.nanoTime();
+                        String answer = JettyFarm.getOrError(vip, "/wackamole-sample/node", timeoutMillis);
+                        String node = answer.startsWith("!") ? null : answer;
+                        synchronized (probes) {
+                            probes.add(new Probe(t, node, node == null ? answer.substring(1) : null));
+                        }
+                        if (node != null) {
+                            lastAnswer = node;
+                        }
+                        long sleep = periodMillis - (System.nanoTime() - t) / 1_000_000;
+                        if (sleep > 0) {
+                            Thread.sleep(sleep);
+                        }
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "prober-" + vip);
+        thread.setDaemon(true);
+    }
+
+    public static Prober start(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
+        Prober p = new Prober(net, vip, periodMillis, timeoutMillis);
+        p.thread.start();
+        return p;
+    }
+
+    public String lastAnswer() {
+        return lastAnswer;
+    }
+
+    public List<Probe> snapshot() {
+        synchronized (probes) {
+            return List.copyOf(probes);
+        }
+    }
+
+    public Report stop() throws InterruptedException {
+        running.set(false);
+        thread.join(10_000);
+        List<Probe> all = snapshot();
+        long failures = all.stream().filter(p -> p.node() == null).count();
+        long longest = 0;
+        Long lastOk = null;
+        for (Probe p : all) {
+            if (p.node() != null) {
+                if (lastOk != null) {
+                    longest = Math.max(longest, (p.nanos() - lastOk) / 1_000_000);
+                }
+                lastOk = p.nanos();
+            }
+        }
+        String first = all.stream().map(Probe::node).filter(n -> n != null).findFirst().orElse(null);
+        return new Report(all, failures, longest, first, lastAnswer);
+    }
+
+    @Override
+    public String toString() {
+        return "Prober" + snapshot().size();
+    }
+}
