@@ -463,6 +463,20 @@ public final class ClusterMember implements AutoCloseable {
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
                 config.weight(), poolDigest, preferred, List.copyOf(held), List.copyOf(declined)));
         tryDecide();
+        // A state can go missing here while the others complete the round (JGroups drops a message
+        // from a member not yet in the receiver's view, and only notices the gap at the sender's next
+        // message): then this member asks for another round rather than waiting forever.
+        int started = round;
+        ViewKey startedIn = viewKey;
+        loop.schedule(() -> {
+            if (!stopped && startedIn.equals(viewKey) && round == started && !decided) {
+                Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+                List<Address> missing = view.getMembers().stream().filter(a -> !got.containsKey(a)).toList();
+                LOG.warn("Round {} of view {} incomplete after {} ms (no state from {}); asking for another",
+                        started, viewKey, ROUND_TIMEOUT_MS, missing);
+                requestRound("round " + started + " incomplete");
+            }
+        }, ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     private void onState(Address src, WireMessage.State s) {

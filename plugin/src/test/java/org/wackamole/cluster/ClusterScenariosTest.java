@@ -185,6 +185,42 @@ class ClusterScenariosTest {
         }
     }
 
+    /**
+     * One member misses another's state (JGroups only notices such a loss at the sender's next
+     * message): the others complete the round, and it must ask for another instead of waiting.
+     */
+    @Test
+    void aMemberThatMissesAStateAsksForAnotherRound() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            // c loses b's state of the next round for good (retransmissions included).
+            java.util.concurrent.atomic.AtomicInteger lostRound = new java.util.concurrent.atomic.AtomicInteger(-1);
+            org.jgroups.Address b = farm.nodes.get("b").address();
+            farm.nodes.get("c").drop.addUpFilter(m -> {
+                int r = stateRound(m);
+                return b.equals(m.getSrc()) && r >= 0 && (lostRound.compareAndSet(-1, r) || lostRound.get() == r);
+            });
+            farm.nodes.get("b").member.drain(); // the round that follows hands b's groups to a and c
+            farm.awaitSettled(SETTLE);
+            assertThat(lostRound.get()).isPositive();
+            assertThat(farm.nodes.get("c").network.held()).hasSize(3);
+            assertNoViolations(farm, 4000);
+        }
+    }
+
+    /** The round of a STATE message, or -1 for anything else. */
+    private static int stateRound(org.jgroups.Message m) {
+        try {
+            return org.wackamole.cluster.wire.WireCodec.decode(m.getArray(), m.getOffset(), m.getLength())
+                    instanceof org.wackamole.cluster.wire.WireMessage.State s ? s.round() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     @Test
     void gradualBalancingMovesOneGroupPerRound() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(12, Map.of("wackamole.balance.perRound", "1", "wackamole.balance.interval", "200ms"))) {

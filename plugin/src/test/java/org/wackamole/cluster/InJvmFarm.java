@@ -17,6 +17,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.DROP;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
@@ -51,14 +52,16 @@ final class InJvmFarm implements AutoCloseable {
         final ClusterMember member;
         final InMemoryNetwork network;
         final DISCARD discard;
+        final DROP drop;
         final WackamoleConfig config;
         volatile boolean alive = true;
 
-        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, WackamoleConfig config) {
+        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, DROP drop, WackamoleConfig config) {
             this.name = name;
             this.member = member;
             this.network = network;
             this.discard = discard;
+            this.drop = drop;
             this.config = config;
         }
 
@@ -95,7 +98,8 @@ final class InJvmFarm implements AutoCloseable {
         WackamoleConfig config = WackamoleConfig.parse(s, () -> name);
         InMemoryNetwork network = new InMemoryNetwork(name, log);
         DISCARD discard = new DISCARD();
-        ClusterMember member = new ClusterMember(config, network, () -> channel(discard));
+        DROP drop = new DROP();
+        ClusterMember member = new ClusterMember(config, network, () -> channel(discard, drop));
         member.addListener(new ClusterListener() {
             private String lastView;
 
@@ -107,14 +111,14 @@ final class InJvmFarm implements AutoCloseable {
                 }
             }
         });
-        Node node = new Node(name, member, network, discard, config);
+        Node node = new Node(name, member, network, discard, drop, config);
         nodes.put(name, node);
         member.start();
         return node;
     }
 
     /** Short timeouts so that a test farm detects a death in well under a second. */
-    private static JChannel channel(DISCARD discard) throws Exception {
+    private static JChannel channel(DISCARD discard, DROP drop) throws Exception {
         return new JChannel(
                 new SHARED_LOOPBACK(),
                 discard,
@@ -125,6 +129,7 @@ final class InJvmFarm implements AutoCloseable {
                 new VERIFY_SUSPECT2().setTimeout(100),
                 new NAKACK2().setXmitInterval(100),
                 new UNICAST3().setXmitInterval(100),
+                drop, // above the reliable layers: a message dropped here is lost for good, later ones still flow
                 new STABLE(),
                 new GMS().setJoinTimeout(300).printLocalAddress(false),
                 new FRAG4());
