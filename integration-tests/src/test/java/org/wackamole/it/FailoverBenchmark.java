@@ -61,7 +61,10 @@ public final class FailoverBenchmark {
                         Thread.sleep(100);
                         Prober.Report r = prober.stop();
                         double ms = fault.equals("graceful stop") ? handOver(r, "h2") : (firstOther(r, "h2", t0) - t0) / 1e6;
-                        record(outage, failures, fault, ms, r);
+                        record(outage, failures, fault, ms, r.failures());
+                        if (fault.equals("graceful stop")) {
+                            recordGap(outage, "graceful stop: servers' gap", farm, "h2", prober.lastAnswer());
+                        }
 
                         farm.link("h2", true);
                         Thread.sleep(300);
@@ -72,7 +75,8 @@ public final class FailoverBenchmark {
                         awaitAnswer(back, "h2", 30_000);
                         Thread.sleep(100);
                         Prober.Report b = back.stop();
-                        record(outage, failures, "planned move", handOver(b, holder), b);
+                        record(outage, failures, "planned move", handOver(b, holder), b.failures());
+                        recordGap(outage, "planned move: servers' gap", farm, holder, "h2");
                         settle(farm);
                     }
                     // Partition heal: h3 is cut off and keeps its VIP in its own partition; the rest take it.
@@ -85,27 +89,39 @@ public final class FailoverBenchmark {
                     awaitAnswer(p3, "h3", 30_000);
                     Thread.sleep(100);
                     Prober.Report r3 = p3.stop();
-                    record(outage, failures, "partition heal", longestGapAfter(r3, heal) / 1e6, r3);
+                    record(outage, failures, "partition heal", longestGapAfter(r3, heal) / 1e6,
+                            r3.probes().stream().filter(p -> p.nanos() >= heal && p.node() == null).count());
                     settle(farm);
                 }
             }
             for (Map.Entry<String, List<Double>> e : outage.entrySet()) {
                 List<Double> v = new ArrayList<>(e.getValue());
                 v.sort(Double::compare);
-                lines.add(String.format(Locale.ROOT, "| %-22s | %-14s | %7.1f | %7.1f | %7.1f | %4d | %4d |", profile, e.getKey(),
-                        v.get(0), v.get(v.size() / 2), v.get(v.size() - 1), v.size(), failures.get(e.getKey())));
+                lines.add(String.format(Locale.ROOT, "| %-22s | %-26s | %7.1f | %7.1f | %7.1f | %4d | %4s |", profile, e.getKey(),
+                        v.get(0), v.get(v.size() / 2), v.get(v.size() - 1), v.size(),
+                        failures.containsKey(e.getKey()) ? failures.get(e.getKey()).toString() : "-"));
             }
         }
-        System.out.println("| profile                | scenario       | min ms  | median  | max ms  | runs | failed probes |");
-        System.out.println("| ---------------------- | -------------- | ------- | ------- | ------- | ---- | ---- |");
+        System.out.println("| profile                | scenario                   | min ms  | median  | max ms  | runs | failed probes |");
+        System.out.println("| ---------------------- | -------------------------- | ------- | ------- | ------- | ---- | ---- |");
         lines.forEach(System.out::println);
         System.exit(0);
     }
 
-    private static void record(Map<String, List<Double>> outage, Map<String, Long> failures, String scenario, double ms, Prober.Report r) {
+    private static void record(Map<String, List<Double>> outage, Map<String, Long> failures, String scenario, double ms, long failed) {
         outage.computeIfAbsent(scenario, k -> new ArrayList<>()).add(ms);
-        failures.merge(scenario, r.failures(), Long::sum);
-        System.out.printf(Locale.ROOT, "%s: %.1f ms (%d failed probes)%n", scenario, ms, r.failures());
+        failures.merge(scenario, failed, Long::sum);
+        System.out.printf(Locale.ROOT, "%s: %.1f ms (%d failed probes)%n", scenario, ms, failed);
+    }
+
+    /** The hand-over as the servers logged it: from the old holder's release to the new one's acquisition (ms clock). */
+    private static void recordGap(Map<String, List<Double>> outage, String scenario, JettyFarm farm, String from, String to)
+            throws Exception {
+        long released = farm.logged(from, "Released", VIP);
+        long acquired = farm.logged(to, "Acquired", VIP);
+        if (released > 0 && acquired >= released) {
+            outage.computeIfAbsent(scenario, k -> new ArrayList<>()).add((double) (acquired - released));
+        }
     }
 
     /** Time from the last answer of {@code from} to the first answer of anyone else. */

@@ -52,6 +52,7 @@ public final class JettyFarm implements AutoCloseable {
     }
 
     /**
+     * @param work          a directory the farm owns (deleted by {@link #close()})
      * @param jgroupsConfig the stack every host uses, e.g. {@code wackamole-udp.xml} or {@code wackamole-udp-fast.xml}
      */
     public JettyFarm(Path work, String jgroupsConfig) throws Exception {
@@ -264,6 +265,19 @@ public final class JettyFarm implements AutoCloseable {
         return sb.toString();
     }
 
+    /** When the log says {@code host} last acquired (or released) the VIP, in epoch millis; -1 if never. */
+    public long logged(String host, String verb, String vip) throws IOException {
+        String suffix = verb + " veth0:" + (vip.contains(":") ? "[" + vip + "]/128" : vip + "/32");
+        long last = -1;
+        for (String line : log(host).split("\n")) {
+            if (line.endsWith(suffix) && line.length() > 23) {
+                last = java.time.LocalDateTime.parse(line.substring(0, 23).replace(' ', 'T'))
+                        .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+            }
+        }
+        return last;
+    }
+
     @Override
     public void close() {
         for (String host : new ArrayList<>(processes.keySet())) {
@@ -274,5 +288,11 @@ public final class JettyFarm implements AutoCloseable {
             }
         }
         net.close();
+        // The farm owns its work directory: jetty bases and logs go with it.
+        try (var paths = Files.walk(work)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + work + ": " + e.getMessage());
+        }
     }
 }

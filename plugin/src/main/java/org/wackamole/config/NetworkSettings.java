@@ -21,6 +21,11 @@ public record NetworkSettings(boolean real, int announceCount, Duration announce
         notifyTargets = List.copyOf(notifyTargets);
     }
 
+    /** One announcement, no refresh, no notify list, no watchdog: for tools that run once and exit. */
+    public static NetworkSettings oneShot() {
+        return new NetworkSettings(true, 1, Duration.ofSeconds(1), Duration.ZERO, List.of(), 1, Duration.ZERO);
+    }
+
     /** Defaults for code that builds a network without a configuration (tests, benchmarks). */
     public static NetworkSettings defaults() {
         return new NetworkSettings(true, 3, Duration.ofSeconds(1), Duration.ZERO, List.of(), 200, Duration.ofSeconds(2));

@@ -29,7 +29,6 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.stack.ProtocolStack;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.network.InMemoryNetwork;
 import org.wackamole.network.NetworkLog;
@@ -281,9 +280,5 @@ final class InJvmFarm implements AutoCloseable {
                 n.alive = false;
             }
         }
-    }
-
-    static ProtocolStack.Position above() {
-        return ProtocolStack.Position.ABOVE;
     }
 }

@@ -1,6 +1,5 @@
 package org.wackamole.network.linux;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +30,7 @@ public final class AddressBenchmark {
                     : java.net.InetAddress.getByName("2001:db8::1:" + Integer.toHexString(i));
             groups.add(new VipGroup(List.of(new VipAddress("veth0", a, i < 200 ? 32 : 128))));
         }
-        NetworkSettings once = new NetworkSettings(true, 1, Duration.ofSeconds(1), Duration.ZERO, List.of(), 1, Duration.ZERO);
+        NetworkSettings once = NetworkSettings.oneShot();
         try (TestNetwork net = new TestNetwork("h", "peer")) {
             for (int round = 0; round < 2; round++) { // the first round warms up the JIT
                 long[] t = net.inNamespace("h", () -> {

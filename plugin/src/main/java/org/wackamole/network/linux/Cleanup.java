@@ -33,9 +33,7 @@ public final class Cleanup {
 
     static List<VipAddress> run(Path ini) throws Exception {
         WackamoleConfig config = WackamoleConfig.parse(IniSettings.parse(Files.readString(ini)), () -> "cleanup");
-        NetworkSettings quiet = new NetworkSettings(true, 1, java.time.Duration.ofSeconds(1), java.time.Duration.ZERO,
-                List.of(), 1, java.time.Duration.ZERO);
-        try (LinuxNetwork network = LinuxNetwork.open(quiet)) {
+        try (LinuxNetwork network = LinuxNetwork.open(NetworkSettings.oneShot())) {
             return network.removeStale(config.groups());
         }
     }

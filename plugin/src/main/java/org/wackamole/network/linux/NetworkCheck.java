@@ -17,9 +17,7 @@ public final class NetworkCheck {
     }
 
     public static void main(String[] args) {
-        NetworkSettings quiet = new NetworkSettings(true, 1, java.time.Duration.ofSeconds(1), java.time.Duration.ZERO,
-                List.of(), 1, java.time.Duration.ZERO);
-        try (LinuxNetwork network = LinuxNetwork.open(quiet)) {
+        try (LinuxNetwork network = LinuxNetwork.open(NetworkSettings.oneShot())) {
             List<VipGroup> probes = new ArrayList<>();
             for (String ifname : args) {
                 // Only the interface name is used: nothing is added.
