@@ -130,7 +130,7 @@ final class InJvmFarm implements AutoCloseable {
                 new UNICAST3().setXmitInterval(100),
                 drop, // above the reliable layers: a message dropped here is lost for good, later ones still flow
                 new STABLE(),
-                new GMS().setJoinTimeout(300).printLocalAddress(false),
+                new GMS().setJoinTimeout(300).setViewAckCollectionTimeout(500).printLocalAddress(false),
                 new FRAG4());
     }
 
