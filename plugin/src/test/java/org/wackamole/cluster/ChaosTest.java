@@ -101,7 +101,11 @@ class ChaosTest {
             }
             farm.heal();
             farm.awaitSettled(Duration.ofSeconds(30));
-            List<String> violations = InvariantChecker.check(farm.log.events(), 2000, 5000, System.nanoTime());
+            // Faults here come 0-250 ms apart, often several within one detection period (a heal, a join
+            // and a coordinator crash inside two seconds): then JGroups itself needs seconds to agree on a
+            // view again (7.4 s seen once in 20 runs), and no round can complete before it does. Single
+            // faults are held to 2 s by ClusterScenariosTest; here the bound is JGroups' convergence.
+            List<String> violations = InvariantChecker.check(farm.log.events(), 2000, 10_000, System.nanoTime());
             assertThat(violations).as("seed %d", seed).isEmpty();
         }
         assertThat(done).isGreaterThanOrEqualTo(faults);
