@@ -1,5 +1,9 @@
 package org.wackamole.allocation;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
 /**
  * Rule 1: every group nobody holds goes, in pool order, to the eligible member furthest below its
  * quota (ties: view order), skipping members that decline it unless every eligible member does.
@@ -14,32 +18,38 @@ final class CoverageRule {
             return;
         }
         int[] deficit = new int[w.memberCount];
+        // Largest deficit first, then view order: a heap keeps 10,000 groups over 256 members cheap.
+        PriorityQueue<Integer> neediest = new PriorityQueue<>((a, b) ->
+                deficit[a] != deficit[b] ? Integer.compare(deficit[b], deficit[a]) : Integer.compare(a, b));
         for (int i = 0; i < w.memberCount; i++) {
-            deficit[i] = w.eligible[i] && !w.saturated[i] ? w.quota[i] - w.count[i] : Integer.MIN_VALUE;
+            if (w.eligible[i] && !w.saturated[i]) {
+                deficit[i] = w.quota[i] - w.count[i];
+                neediest.add(i);
+            }
         }
+        List<Integer> declining = new ArrayList<>();
         for (int g = 0; g < w.groupCount; g++) {
             if (w.owner[g] != Workspace.NONE) {
                 continue;
             }
-            int best = Workspace.NONE;
-            int fallback = Workspace.NONE;
-            for (int i = 0; i < w.memberCount; i++) {
-                if (deficit[i] == Integer.MIN_VALUE) {
-                    continue;
-                }
-                if (fallback == Workspace.NONE || deficit[i] > deficit[fallback]) {
-                    fallback = i;
-                }
-                if (!w.declines(i, g) && (best == Workspace.NONE || deficit[i] > deficit[best])) {
+            Integer best = null;
+            while (!neediest.isEmpty()) {
+                int i = neediest.poll();
+                if (!w.declines(i, g)) {
                     best = i;
+                    break;
                 }
+                declining.add(i);
             }
-            if (best == Workspace.NONE) {
-                best = fallback;
+            if (best == null) {
+                best = declining.remove(0); // every eligible member declines it: coverage comes first
             }
             w.assign(g, best, MoveReason.COVERAGE);
             deficit[best]--;
             w.count[best]++;
+            neediest.add(best);
+            neediest.addAll(declining);
+            declining.clear();
         }
     }
 }
