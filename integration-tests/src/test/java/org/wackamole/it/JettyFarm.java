@@ -86,7 +86,9 @@ public final class JettyFarm implements AutoCloseable {
         jetty.installWar();
         int n = HOSTS.indexOf(host) + 1;
         jetty.appendIni("http", "jetty.http.port=" + PORT);
-        jetty.appendIni("wackamole",
+        String tcpPeers = jgroupsConfig.contains("tcp")
+                ? "wackamole.jgroups.initialHosts=198.51.100.1[7800],198.51.100.2[7800],198.51.100.3[7800]" : "";
+        jetty.appendIni("wackamole", tcpPeers,
                 "wackamole.cluster=" + cluster,
                 "wackamole.node=" + host,
                 "wackamole.interface=veth0",
