@@ -30,9 +30,7 @@ import org.jgroups.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wackamole.allocation.Allocation;
-import org.wackamole.allocation.AllocationRequest;
 import org.wackamole.allocation.Allocator;
-import org.wackamole.allocation.Member;
 import org.wackamole.cluster.wire.MalformedMessageException;
 import org.wackamole.cluster.wire.ViewKey;
 import org.wackamole.cluster.wire.WireCodec;
@@ -507,37 +505,26 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void decide(Map<Address, WireMessage.State> got) {
-        boolean anyMature = got.values().stream().anyMatch(WireMessage.State::mature);
-        if (anyMature && !mature) {
+        RoundInput input = RoundInput.of(view.getMembers(), view.getCoord(), got, roundParams, config.identities());
+        if (input.anyMature() && !mature) {
             becomeMature("a mature peer is in the cluster");
         }
-        quorate = roundParams.quorum() == 0 || view.size() >= roundParams.quorum();
-        WireMessage.State coordinatorState = got.get(view.getCoord());
-        Map<Address, String> names = uniqueNames(got);
-        List<Member> members = new ArrayList<>();
-        Map<String, Set<String>> claims = new LinkedHashMap<>();
-        for (Address a : view.getMembers()) {
-            WireMessage.State s = got.get(a);
-            boolean samePool = s.poolDigest() == coordinatorState.poolDigest();
-            if (!samePool && a.equals(channel.getAddress())) {
-                LOG.error("My wackamole.vips differs from the coordinator's: I hold nothing until the pools agree");
-            }
-            members.add(new Member(names.get(a), s.weight(), s.eligible() && anyMature && quorate && samePool,
-                    Set.copyOf(s.preferred()), Set.copyOf(s.declined())));
-            claims.put(names.get(a), Set.copyOf(s.held()));
+        quorate = input.quorate();
+        if (input.poolMismatch().contains(channel.getAddress())) {
+            LOG.error("My wackamole.vips differs from the coordinator's: I hold nothing until the pools agree");
         }
-        int perRound = roundParams.perRound() == 0 ? AllocationRequest.ALL : roundParams.perRound();
-        Allocation allocation = Allocator.allocate(new AllocationRequest(members, config.identities(), claims, perRound));
         if (!quorate && !held.isEmpty()) {
             LOG.warn("Partition of {} is below wackamole.quorum={}: releasing everything", view.size(), roundParams.quorum());
         }
+        Allocation allocation = Allocator.allocate(input.request());
+        Map<Address, String> names = input.names();
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
         pendingBalance = allocation.pendingBalanceMoves();
         String me = names.get(channel.getAddress());
         Set<String> mine = allocation.groupsOf(me);
-        excludedByLastDecision = members.stream().noneMatch(m -> m.name().equals(me) && m.eligible());
+        excludedByLastDecision = !input.eligible(channel.getAddress());
 
         List<String> released = new ArrayList<>();
         for (String g : List.copyOf(held)) {
@@ -754,23 +741,6 @@ public final class ClusterMember implements AutoCloseable {
             low = u.getLeastSignificantBits();
         }
         return new ViewKey(high, low, v.getViewId().getId());
-    }
-
-    /** Node names as the engine sees them; a duplicate name (misconfiguration) gets a suffix, loudly. */
-    private Map<Address, String> uniqueNames(Map<Address, WireMessage.State> got) {
-        Map<Address, String> names = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (Address a : view.getMembers()) {
-            String name = got.get(a).node();
-            if (!seen.add(name)) {
-                String unique = name + "#" + a;
-                LOG.error("Two members call themselves '{}': set a distinct wackamole.node on each; using {}", name, unique);
-                name = unique;
-                seen.add(name);
-            }
-            names.put(a, name);
-        }
-        return names;
     }
 
     private void publish() {
