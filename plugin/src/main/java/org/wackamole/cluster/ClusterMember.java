@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -762,7 +761,7 @@ public final class ClusterMember implements AutoCloseable {
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(view.getCoord()),
                 view == null ? null : String.valueOf(view.getViewId()), round,
-                Set.copyOf(held), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(owners)), pendingBalance,
+                Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
                 new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds));
         status = next;
         listeners.forEach(l -> l.statusChanged(next));

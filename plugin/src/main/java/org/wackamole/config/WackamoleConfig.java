@@ -30,6 +30,7 @@ public final class WackamoleConfig {
     private final String defaultInterface;
     private final List<VipGroup> groups;
     private final Map<String, VipGroup> groupsByIdentity;
+    private final List<String> identities;
     private final Set<String> preferred;
     private final Duration mature;
     private final Duration balanceInterval;
@@ -50,6 +51,7 @@ public final class WackamoleConfig {
         this.defaultInterface = p.defaultInterface;
         this.groups = List.copyOf(p.groups);
         this.groupsByIdentity = Collections.unmodifiableMap(p.byIdentity);
+        this.identities = List.copyOf(p.byIdentity.keySet());
         this.preferred = Collections.unmodifiableSet(p.preferred);
         this.mature = p.mature;
         this.balanceInterval = p.balanceInterval;
@@ -94,7 +96,7 @@ public final class WackamoleConfig {
     }
 
     public List<String> identities() {
-        return List.copyOf(groupsByIdentity.keySet());
+        return identities;
     }
 
     public VipGroup group(String identity) {

@@ -458,38 +458,37 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
 
     @ManagedAttribute(value = "VIP groups acquired since start", name = "Acquisitions", readonly = true)
     public long getAcquisitions() {
-        MemberStatus s = status();
-        return s == null ? 0 : s.counters().acquisitions();
+        return counter(MemberStatus.Counters::acquisitions, 0);
     }
 
     @ManagedAttribute(value = "VIP groups released since start", name = "Releases", readonly = true)
     public long getReleases() {
-        MemberStatus s = status();
-        return s == null ? 0 : s.counters().releases();
+        return counter(MemberStatus.Counters::releases, 0);
     }
 
     @ManagedAttribute(value = "Announcements (gratuitous ARP / neighbour advertisement rounds) since start", name = "Announcements", readonly = true)
     public long getAnnouncements() {
-        MemberStatus s = status();
-        return s == null ? 0 : s.counters().announcements();
+        return counter(MemberStatus.Counters::announcements, 0);
     }
 
     @ManagedAttribute(value = "VIP groups taken over from a member that left or died", name = "Failovers", readonly = true)
     public long getFailovers() {
-        MemberStatus s = status();
-        return s == null ? 0 : s.counters().failovers();
+        return counter(MemberStatus.Counters::failovers, 0);
     }
 
     @ManagedAttribute(value = "Milliseconds from the view change to taking over, for the latest failover (-1: none yet)", name = "LastFailoverMillis", readonly = true)
     public long getLastFailoverMillis() {
-        MemberStatus s = status();
-        return s == null ? -1 : s.counters().lastFailoverMillis();
+        return counter(MemberStatus.Counters::lastFailoverMillis, -1);
     }
 
     @ManagedAttribute(value = "Malformed or stale cluster messages dropped", name = "DroppedMessages", readonly = true)
     public long getDroppedMessages() {
+        return counter(MemberStatus.Counters::droppedMessages, 0);
+    }
+
+    private long counter(java.util.function.ToLongFunction<MemberStatus.Counters> which, long whenStopped) {
         MemberStatus s = status();
-        return s == null ? 0 : s.counters().droppedMessages();
+        return s == null ? whenStopped : which.applyAsLong(s.counters());
     }
 
     @ManagedOperation(value = "Release every VIP and hold none until resume (stays in the cluster)", impact = "ACTION")
