@@ -106,7 +106,7 @@ public final class JettyFarm implements AutoCloseable {
         Path log = base.resolve("jetty-" + System.nanoTime() + ".log");
         List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
         Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.put(host, p);
@@ -143,6 +143,15 @@ public final class JettyFarm implements AutoCloseable {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** The host's Jetty JVM ({@code ip netns exec} execs java, so this is the JVM itself). */
+    public long pid(String host) {
+        Process p = processes.get(host);
+        if (p == null) {
+            throw new IllegalStateException(host + " is not running");
+        }
+        return p.pid();
     }
 
     public boolean running(String host) {

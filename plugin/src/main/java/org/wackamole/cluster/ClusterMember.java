@@ -65,6 +65,9 @@ public final class ClusterMember implements AutoCloseable {
     private static final long RELEASE_WAIT_MS = 1000;
     /** How long a leaving member waits for peers to take its groups over before it just lets go. */
     private static final long LEAVE_HANDOVER_MS = 2000;
+    /** First and longest wait before a group whose acquisition failed here is tried here again. */
+    private static final long RETRY_FIRST_MS = 1000;
+    private static final long RETRY_MAX_MS = 30_000;
 
     private final WackamoleConfig config;
     private final VipNetwork network;
@@ -75,6 +78,8 @@ public final class ClusterMember implements AutoCloseable {
     private final List<String> preferred;
     private volatile JChannel channel;
     private volatile MemberStatus status;
+    private volatile PauseDetector pauses;
+    private volatile Thread ticker;
 
     // Everything below is confined to the loop thread.
     private View view;
@@ -103,10 +108,21 @@ public final class ClusterMember implements AutoCloseable {
     private boolean stopped;
     private boolean excludedByLastDecision;
     private boolean quorate = true;
+    /**
+     * After a pause, the token of our request for a round; until a round names it, whatever we have
+     * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
+     */
+    private long resync;
+    /** Coordinator: resync tokens asked for, to be named by the next round. */
+    private final Set<Long> resyncsAsked = new LinkedHashSet<>();
+    private final java.util.Random tokens = new java.util.Random();
+    /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
+    private final Map<String, Integer> failedAcquires = new HashMap<>();
+    private final Set<String> cannotHold = new LinkedHashSet<>();
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
-    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds;
+    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen;
 
     private record Pending(Address src, WireMessage message) {
     }
@@ -172,19 +188,44 @@ public final class ClusterMember implements AutoCloseable {
             }
         });
         channel = ch;
-        LOG.info("Joining cluster '{}' as {} (pool of {} groups, preferring {})",
-                config.cluster(), config.node(), config.groups().size(), preferred);
+        pauses = new PauseDetector(PauseDetector.thresholdFor(ch.getProtocolStack()), System::nanoTime);
+        startTicker();
+        LOG.info("Joining cluster '{}' as {} (pool of {} groups, preferring {}; a pause over {} ms makes it let go of its VIPs)",
+                config.cluster(), config.node(), config.groups().size(), preferred, pauses.thresholdMillis());
         ch.connect(config.cluster());
-        long matureMs = config.mature().toMillis();
-        submit(() -> {
-            if (matureMs == 0) {
-                becomeMature("wackamole.mature is 0");
-            } else {
-                matureTimer = loop.schedule(() -> becomeMature("waited " + config.mature().toMillis() + " ms"), matureMs, TimeUnit.MILLISECONDS);
-            }
-        });
+        submit(this::startMatureTimer);
         long interval = config.balanceInterval().toMillis();
-        balanceTimer = loop.scheduleWithFixedDelay(this::balanceTick, interval, interval, TimeUnit.MILLISECONDS);
+        balanceTimer = loop.scheduleWithFixedDelay(guarded(this::balanceTick), interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void startMatureTimer() {
+        long matureMs = config.mature().toMillis();
+        if (matureMs == 0) {
+            becomeMature("wackamole.mature is 0");
+        } else {
+            matureTimer = schedule(() -> becomeMature("waited " + matureMs + " ms"), matureMs);
+        }
+    }
+
+    /** Daemon thread that only reads the clock; on a pause it wakes the protocol thread, which handles it first. */
+    private void startTicker() {
+        Thread t = new Thread(() -> {
+            PauseDetector detector = pauses;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(PauseDetector.TICK_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (detector.tick()) {
+                    submit(() -> {
+                    });
+                }
+            }
+        }, "wackamole-pause-" + config.node());
+        t.setDaemon(true);
+        ticker = t;
+        t.start();
     }
 
     /** Stops holding VIPs but stays in the cluster (health check failed, operator drain). */
@@ -312,6 +353,10 @@ public final class ClusterMember implements AutoCloseable {
             // the loop is already gone
         }
         loop.shutdownNow();
+        Thread t = ticker;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- JGroups side (any thread)
@@ -333,16 +378,34 @@ public final class ClusterMember implements AutoCloseable {
 
     private void submit(Runnable task) {
         try {
-            loop.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("Protocol step failed", e);
-                }
-            });
+            loop.execute(guarded(task));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopped: late callbacks are ignored
         }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        try {
+            return loop.schedule(guarded(task), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Every protocol step: a pause is handled before anything that was queued during it. */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                PauseDetector detector = pauses;
+                long paused = detector == null ? 0 : detector.takePause();
+                if (paused > 0) {
+                    onPause(paused, detector.thresholdMillis());
+                }
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Protocol step failed", e);
+            }
+        };
     }
 
     private <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
@@ -377,8 +440,12 @@ public final class ClusterMember implements AutoCloseable {
         awaitingRelease.clear();
         awaitingReannounce.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
+        resyncsAsked.clear();
         if (isCoordinator()) {
             startRound();
+        }
+        if (resync != 0) {
+            requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
         Iterator<Pending> it = future.iterator();
         List<Pending> replay = new ArrayList<>();
@@ -433,14 +500,16 @@ public final class ClusterMember implements AutoCloseable {
         lastRoundStarted = next;
         roundWanted = false;
         int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
-        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum()));
+        List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
+        resyncsAsked.removeAll(answered);
+        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered));
         ViewKey startedIn = viewKey;
-        loop.schedule(() -> {
+        schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && isCoordinator() && (round < next || !decided) && lastRoundStarted == next) {
                 LOG.warn("Round {} of view {} did not complete in {} ms; starting another", next, viewKey, ROUND_TIMEOUT_MS);
                 startRound();
             }
-        }, ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }, ROUND_TIMEOUT_MS);
     }
 
     private void onRound(Address src, WireMessage.Round r) {
@@ -452,20 +521,24 @@ public final class ClusterMember implements AutoCloseable {
         roundParams = r;
         decided = false;
         rounds++;
+        if (resync != 0 && r.resyncs().contains(resync)) {
+            LOG.info("Round {} of view {} started after my pause: acquiring again", round, viewKey);
+            resync = 0;
+        }
         // Whatever the previous round still waited for is abandoned before our state goes out.
         awaitingRelease.clear();
         awaitingReannounce.clear();
         states.keySet().removeIf(k -> k < round);
         releasedBy.keySet().removeIf(k -> k < round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
-                config.weight(), poolDigest, preferred, List.copyOf(held), List.copyOf(declined)));
+                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow()));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
         // from a member not yet in the receiver's view, and only notices the gap at the sender's next
         // message): then this member asks for another round rather than waiting forever.
         int started = round;
         ViewKey startedIn = viewKey;
-        loop.schedule(() -> {
+        schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && round == started && !decided) {
                 Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
                 List<Address> missing = view.getMembers().stream().filter(a -> !got.containsKey(a)).toList();
@@ -473,7 +546,7 @@ public final class ClusterMember implements AutoCloseable {
                         started, viewKey, ROUND_TIMEOUT_MS, missing);
                 requestRound("round " + started + " incomplete");
             }
-        }, ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }, ROUND_TIMEOUT_MS);
     }
 
     private void onState(Address src, WireMessage.State s) {
@@ -564,13 +637,13 @@ public final class ClusterMember implements AutoCloseable {
         if (!awaitingRelease.isEmpty()) {
             int decidedRound = round;
             ViewKey decidedView = viewKey;
-            loop.schedule(() -> {
+            schedule(() -> {
                 if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
                     LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
                             awaitingRelease.keySet(), RELEASE_WAIT_MS);
                     requestRound("release wait timed out");
                 }
-            }, RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
+            }, RELEASE_WAIT_MS);
         }
         checkHandedOver();
     }
@@ -611,6 +684,9 @@ public final class ClusterMember implements AutoCloseable {
     private void onRoundRequest(WireMessage.RoundRequest r) {
         if (isCoordinator()) {
             LOG.debug("Round requested: {}", r.reason());
+            if (r.resync() != 0 && resyncsAsked.size() < 4 * WireCodec.MAX_RESYNCS) {
+                resyncsAsked.add(r.resync());
+            }
             requestRound(r.reason());
         }
     }
@@ -619,8 +695,11 @@ public final class ClusterMember implements AutoCloseable {
         if (view == null || stopped) {
             return;
         }
+        if (resync != 0 && isCoordinator()) {
+            resyncsAsked.add(resync);
+        }
         if (!isCoordinator()) {
-            send(view.getCoord(), new WireMessage.RoundRequest(viewKey, round, reason));
+            send(view.getCoord(), new WireMessage.RoundRequest(viewKey, round, reason, resync));
         } else if (round < lastRoundStarted || !decided) {
             roundWanted = true; // one round at a time; the next starts when this one is decided
         } else {
@@ -648,21 +727,94 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private boolean acquire(String g) {
+        if (resync != 0) {
+            return false; // decided on what may be a view the others have left
+        }
         VipGroup group = config.group(g);
         try {
             network.acquire(group);
         } catch (NetworkException | RuntimeException e) {
-            LOG.error("Could not acquire {}: {}. Draining this member so that another takes it.", group, e.getMessage());
-            eligible = false;
-            requestRound("acquire failed");
+            acquireFailed(g, e);
             return false;
         }
+        failedAcquires.remove(g);
         held.add(g);
         acquisitions++;
         announcements++;
         LOG.info("Acquired {}", group);
         listeners.forEach(l -> l.acquired(g));
         return true;
+    }
+
+    /**
+     * This host cannot hold the group now (the kernel refused an address, an interface is missing):
+     * decline it so that another member takes it, and try again here later, waiting longer each time.
+     * Only this group moves; the member keeps the rest of its share.
+     */
+    private void acquireFailed(String g, Exception e) {
+        int failures = failedAcquires.merge(g, 1, Integer::sum);
+        long retryMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(failures - 1, 15));
+        LOG.error("Could not acquire {}: {}. Leaving it to another member; trying again here in {} ms (failure {} in a row)",
+                config.group(g), e.getMessage(), retryMs, failures);
+        if (cannotHold.add(g)) {
+            requestRound("cannot hold " + g);
+        }
+        schedule(() -> {
+            if (!stopped && cannotHold.remove(g)) {
+                LOG.info("Trying {} here again", g);
+                requestRound("retry " + g);
+            }
+        }, retryMs);
+    }
+
+    /** What this member's state declines: groups an operator moved away and groups this host failed to hold. */
+    private List<String> declinedNow() {
+        if (cannotHold.isEmpty()) {
+            return List.copyOf(declined);
+        }
+        Set<String> all = new LinkedHashSet<>(declined);
+        all.addAll(cannotHold);
+        return List.copyOf(all);
+    }
+
+    /**
+     * The process did not run for {@code millis}: peers may have excluded this member and given its
+     * VIPs to others while this kernel kept answering for them, and what is queued (views, rounds,
+     * states, releases) may be from a view the others have left. Let go of everything at once, then
+     * acquire nothing until a round names the token we ask with: that round started after we asked,
+     * so its states are fresh. In a view the others have left no such round ever completes, and we
+     * hold nothing until JGroups merges us back. (Rejoining instead was tried: when a load spike
+     * pauses several members at once, they all rejoin, find no coordinator and become singletons
+     * that each take the whole pool.)
+     */
+    private void onPause(long millis, long thresholdMillis) {
+        pausesSeen++;
+        if (stopped || leaving || view == null || view.size() == 1) {
+            // Not joined yet, or alone: nobody can have taken over from us.
+            LOG.info("This process did not run for {} ms", millis);
+            return;
+        }
+        LOG.warn("This process did not run for {} ms (peers may exclude a member silent for about {} ms): "
+                + "releasing every VIP until a round started after this pause confirms the view", millis, 2 * thresholdMillis);
+        releaseAll("paused for " + millis + " ms");
+        awaitingReannounce.clear();
+        do {
+            resync = tokens.nextLong();
+        } while (resync == 0);
+        publish();
+        requestRound("resync after a pause of " + millis + " ms");
+        scheduleResyncCheck(resync);
+    }
+
+    /** Asks again while no round has named our token (request lost, coordinator gone, or we were excluded). */
+    private void scheduleResyncCheck(long token) {
+        schedule(() -> {
+            if (!stopped && resync == token) {
+                LOG.debug("No round has confirmed the view since my pause yet; asking again");
+                requestRound("resync after a pause");
+                scheduleResyncCheck(token);
+            }
+        }, RELEASE_WAIT_MS);
     }
 
     private boolean release(String g) {
@@ -748,6 +900,8 @@ public final class ClusterMember implements AutoCloseable {
             state = MemberState.STOPPED;
         } else if (view == null || !everDecided) {
             state = MemberState.JOINING;
+        } else if (resync != 0) {
+            state = MemberState.PAUSED;
         } else if (!mature) {
             state = MemberState.MATURING;
         } else if (!eligible || leaving) {
@@ -762,7 +916,7 @@ public final class ClusterMember implements AutoCloseable {
                 view == null ? null : String.valueOf(view.getCoord()),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
-                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds));
+                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds, pausesSeen));
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }

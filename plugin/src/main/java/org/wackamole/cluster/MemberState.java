@@ -10,6 +10,11 @@ public enum MemberState {
     RUNNING,
     /** In a partition smaller than {@code wackamole.quorum} (partition policy {@code quorum}): holding nothing. */
     MINORITY,
+    /**
+     * Running again after the process did not run for longer than peers tolerate (GC pause, SIGSTOP,
+     * frozen VM): holding nothing until a round started after the pause confirms the view.
+     */
+    PAUSED,
     /** Drained (operator, health check or failure): in the cluster but holding nothing. */
     DRAINED,
     /** Left the cluster. */

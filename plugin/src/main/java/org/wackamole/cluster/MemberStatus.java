@@ -22,13 +22,17 @@ public record MemberStatus(
         int pendingBalanceMoves,
         Counters counters) {
 
-    /** Monotonic counters since start. */
+    /**
+     * Monotonic counters since start.
+     *
+     * @param pauses times this process did not run for longer than a peer may tolerate (it then rejoined)
+     */
     public record Counters(long acquisitions, long releases, long announcements, long failovers,
-                           long lastFailoverMillis, long droppedMessages, long rounds) {
+                           long lastFailoverMillis, long droppedMessages, long rounds, long pauses) {
     }
 
     static MemberStatus initial(String cluster, String node) {
         return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
-                new Counters(0, 0, 0, 0, -1, 0, 0));
+                new Counters(0, 0, 0, 0, -1, 0, 0, 0));
     }
 }

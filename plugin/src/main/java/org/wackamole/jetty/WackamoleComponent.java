@@ -387,7 +387,7 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
         return c != null ? c.node() : settings.getOrDefault(Setting.NODE.key(), hostName());
     }
 
-    @ManagedAttribute(value = "JOINING, MATURING, RUNNING, MINORITY, DRAINED or STOPPED", name = "State", readonly = true)
+    @ManagedAttribute(value = "JOINING, MATURING, RUNNING, PAUSED, MINORITY, DRAINED or STOPPED", name = "State", readonly = true)
     public String getState() {
         MemberStatus s = status();
         if (s == null || !isStarted()) {
@@ -484,6 +484,11 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     @ManagedAttribute(value = "Malformed or stale cluster messages dropped", name = "DroppedMessages", readonly = true)
     public long getDroppedMessages() {
         return counter(MemberStatus.Counters::droppedMessages, 0);
+    }
+
+    @ManagedAttribute(value = "Times this process did not run for longer than peers tolerate, and so released its VIPs", name = "Pauses", readonly = true)
+    public long getPauses() {
+        return counter(MemberStatus.Counters::pauses, 0);
     }
 
     private long counter(java.util.function.ToLongFunction<MemberStatus.Counters> which, long whenStopped) {

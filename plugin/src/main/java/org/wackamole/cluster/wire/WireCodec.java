@@ -15,7 +15,8 @@ import java.util.List;
  */
 public final class WireCodec {
     static final int MAGIC = 0x57; // 'W'
-    public static final int VERSION = 1;
+    /** 2: rounds name the resync tokens they answer (a paused member's proof that a round is fresh). */
+    public static final int VERSION = 2;
     static final int TYPE_ROUND = 1;
     static final int TYPE_STATE = 2;
     static final int TYPE_RELEASED = 3;
@@ -23,6 +24,8 @@ public final class WireCodec {
 
     static final int MAX_STRING = 1024;
     static final int MAX_LIST = 1 << 20;
+    /** A round answers at most this many resync requests; more wait for the next round. */
+    public static final int MAX_RESYNCS = 64;
 
     private WireCodec() {
     }
@@ -36,6 +39,11 @@ public final class WireCodec {
             header(out, r);
             out.varint(r.perRound());
             out.varint(r.quorum());
+            if (r.resyncs().size() > MAX_RESYNCS) {
+                throw new IllegalArgumentException("more than " + MAX_RESYNCS + " resync tokens");
+            }
+            out.varint(r.resyncs().size());
+            r.resyncs().forEach(out::int64);
         } else if (message instanceof WireMessage.State s) {
             out.b(TYPE_STATE);
             header(out, s);
@@ -54,6 +62,7 @@ public final class WireCodec {
             out.b(TYPE_ROUND_REQUEST);
             header(out, r);
             out.string(r.reason());
+            out.int64(r.resync());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -84,7 +93,7 @@ public final class WireCodec {
         int round = in.varint();
         WireMessage message;
         switch (type) {
-            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint());
+            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint(), in.longs(MAX_RESYNCS));
             case TYPE_STATE -> {
                 String node = in.string();
                 int flags = in.u8();
@@ -99,7 +108,7 @@ public final class WireCodec {
                         in.int32(), in.strings(), in.strings(), in.strings());
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
-            case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string());
+            case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string(), in.int64());
             default -> throw new MalformedMessageException("unknown type " + type);
         }
         if (in.remaining() != 0) {
@@ -247,6 +256,18 @@ public final class WireCodec {
             } catch (CharacterCodingException e) {
                 throw new MalformedMessageException("invalid UTF-8");
             }
+        }
+
+        List<Long> longs(int max) throws MalformedMessageException {
+            int n = varint();
+            if (n > max || (long) n * 8 > remaining()) {
+                throw new MalformedMessageException("list of " + n + " numbers");
+            }
+            List<Long> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(int64());
+            }
+            return list;
         }
 
         List<String> strings() throws MalformedMessageException {

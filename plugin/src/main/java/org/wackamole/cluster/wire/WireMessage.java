@@ -11,8 +11,20 @@ public sealed interface WireMessage {
 
     int round();
 
-    /** From the coordinator: a new round starts; everyone answers with a {@link State}. */
-    record Round(ViewKey view, int round, int perRound, int quorum) implements WireMessage {
+    /**
+     * From the coordinator: a new round starts; everyone answers with a {@link State}.
+     *
+     * @param resyncs the {@link RoundRequest#resync() resync tokens} of the requests this round answers:
+     *                a member that asked with one knows this round started after it asked
+     */
+    record Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs) implements WireMessage {
+        public Round {
+            resyncs = List.copyOf(resyncs);
+        }
+
+        public Round(ViewKey view, int round, int perRound, int quorum) {
+            this(view, round, perRound, quorum, List.of());
+        }
     }
 
     /** What a member holds and wants, as of the start of a round. */
@@ -32,7 +44,15 @@ public sealed interface WireMessage {
         }
     }
 
-    /** To the coordinator: please start a round (maturity reached, drain, resume, rebalance). */
-    record RoundRequest(ViewKey view, int round, String reason) implements WireMessage {
+    /**
+     * To the coordinator: please start a round (maturity reached, drain, resume, rebalance).
+     *
+     * @param resync 0, or a token the next round names in {@link Round#resyncs()} (a member that was
+     *               paused trusts only rounds started after it asked)
+     */
+    record RoundRequest(ViewKey view, int round, String reason, long resync) implements WireMessage {
+        public RoundRequest(ViewKey view, int round, String reason) {
+            this(view, round, reason, 0);
+        }
     }
 }

@@ -23,7 +23,9 @@ class WireCodecTest {
                 new WireMessage.State(VIEW, 2, "nœud-ü", false, true, 1_000_000, 0, List.of(), many, List.of()),
                 new WireMessage.Released(VIEW, 5, List.of("198.51.100.10")),
                 new WireMessage.Released(new ViewKey(0, 0, Long.MAX_VALUE), 0, List.of()),
-                new WireMessage.RoundRequest(VIEW, 9, "drain"));
+                new WireMessage.RoundRequest(VIEW, 9, "drain"),
+                new WireMessage.Round(VIEW, 5, 0, 0, List.of(1L, -7L, Long.MAX_VALUE)),
+                new WireMessage.RoundRequest(VIEW, 3, "resync after a pause", -42L));
     }
 
     @Test
@@ -48,9 +50,12 @@ class WireCodecTest {
     void rejectsForeignTruncatedAndFutureMessages() {
         byte[] good = WireCodec.encode(samples().get(2));
         byte[] otherVersion = good.clone();
-        otherVersion[1] = 2;
+        otherVersion[1] = 1; // the previous version, without resync tokens: kept out, visibly
         assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
-                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 2");
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 1");
+        otherVersion[1] = 3;
+        assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 3");
         assertThatThrownBy(() -> WireCodec.decode(good, 0, good.length - 1))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("truncated");
         byte[] longer = new byte[good.length + 1];
