@@ -1,0 +1,156 @@
+package org.wackamole.network.linux;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wackamole.network.NetworkException;
+
+/**
+ * Who else answers for our pool's IPv4 addresses on the segment (RFC 5227's idea; no peer tool does
+ * this): an {@code AF_PACKET} socket that receives every ARP frame of the namespace records, for each
+ * watched address, the last foreign MAC that claimed it (an ARP reply or a gratuitous ARP with that
+ * sender address). Before adding an address we send a probe (sender address 0.0.0.0, so nobody's
+ * cache learns anything) and look at what answered; while we hold it, a foreign claim is a conflict.
+ *
+ * <p>The socket is opened by the constructor, in the calling thread's namespace; a daemon thread reads it.
+ */
+final class ArpWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArpWatch.class);
+    private static final int ETH_P_ARP = 0x0806;
+    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
+    private static final byte[] ANY = {0, 0, 0, 0};
+
+    /** A foreign MAC seen claiming a watched address. */
+    record Claim(Inet4Address address, String mac, int ifindex, long nanos) {
+    }
+
+    /** Called on the reader thread for every foreign claim of a watched address; keep it short. */
+    interface Listener {
+        void claimed(Claim claim);
+    }
+
+    private final LibC libc = LibC.get();
+    private final int fd;
+    private final Predicate<String> ownMac;
+    private final Listener listener;
+    private final Set<InetAddress> watched = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Claim> latest = new ConcurrentHashMap<>();
+    private final Thread reader;
+    private volatile boolean closed;
+
+    /**
+     * @param ownMac true for this host's own MACs (the socket also sees the frames we send)
+     */
+    ArpWatch(Predicate<String> ownMac, Listener listener) throws NetworkException {
+        this.ownMac = ownMac;
+        this.listener = listener;
+        // The protocol is given in network byte order: this socket receives every ARP frame, in and out.
+        fd = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
+        if (fd < 0) {
+            throw new NetworkException("cannot open a packet socket to watch ARP: " + LibC.describe(LibC.errno()));
+        }
+        // A bounded wait per read, so that close() is noticed.
+        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
+        libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
+        reader = new Thread(this::read, "wackamole-arp-watch");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Watches these addresses from now on (the pool's IPv4 addresses). */
+    void watch(Inet4Address address) {
+        watched.add(address);
+    }
+
+    /** The latest foreign claim of the address seen at or after {@code sinceNanos}, or null. */
+    Claim claimSince(Inet4Address address, long sinceNanos) {
+        Claim c = latest.get(address);
+        return c != null && c.nanos() - sinceNanos >= 0 ? c : null;
+    }
+
+    /** Asks the segment who has the address; answers arrive as claims. */
+    void probe(Rtnetlink.Link link, Inet4Address address) throws NetworkException {
+        if (link.mac() == null || link.mac().length != 6) {
+            throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot probe " + address.getHostAddress());
+        }
+        ByteBuffer f = ByteBuffer.allocate(42).order(ByteOrder.BIG_ENDIAN);
+        f.put(BROADCAST).put(link.mac()).putShort((short) ETH_P_ARP);
+        f.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4)
+                .putShort((short) 1)
+                .put(link.mac()).put(ANY)
+                .put(new byte[6]).put(address.getAddress());
+        byte[] frame = f.array();
+        ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+        ll.putShort((short) LibC.AF_PACKET)
+                .order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP)
+                .order(ByteOrder.nativeOrder()).putInt(link.index())
+                .putShort((short) 1).put((byte) 0).put((byte) 6).put(BROADCAST).put((byte) 0).put((byte) 0);
+        if (libc.sendto(fd, frame, frame.length, 0, ll.array(), 20) < 0) {
+            throw new NetworkException("cannot send an ARP probe for " + address.getHostAddress() + " on " + link.name()
+                    + ": " + LibC.describe(LibC.errno()));
+        }
+    }
+
+    private void read() {
+        byte[] buf = new byte[1600];
+        while (!closed) {
+            long n = libc.recv(fd, buf, buf.length, 0);
+            if (n < 42) {
+                continue; // timeout, interrupted, or a runt
+            }
+            Claim c = parse(buf, (int) n, System.nanoTime());
+            if (c != null && watched.contains(c.address()) && !ownMac.test(c.mac())) {
+                latest.put(c.address(), c);
+                try {
+                    listener.claimed(c);
+                } catch (RuntimeException e) {
+                    LOG.warn("ARP conflict listener failed", e);
+                }
+            }
+        }
+    }
+
+    /** The sender of an Ethernet/IPv4 ARP frame that claims an address (reply, or request from a non-zero sender); else null. */
+    static Claim parse(byte[] frame, int length, long nanos) {
+        if (length < 42 || (frame[12] & 0xFF) != 0x08 || (frame[13] & 0xFF) != 0x06) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(frame, 0, length).order(ByteOrder.BIG_ENDIAN);
+        if (b.getShort(14) != 1 || b.getShort(16) != 0x0800 || frame[18] != 6 || frame[19] != 4) {
+            return null;
+        }
+        int op = b.getShort(20);
+        byte[] sender = new byte[4];
+        System.arraycopy(frame, 28, sender, 0, 4);
+        if ((op != 1 && op != 2) || (sender[0] == 0 && sender[1] == 0 && sender[2] == 0 && sender[3] == 0)) {
+            return null; // a probe claims nothing
+        }
+        try {
+            Inet4Address address = (Inet4Address) InetAddress.getByAddress(sender);
+            String mac = HexFormat.ofDelimiter(":").formatHex(frame, 22, 28);
+            return new Claim(address, mac, -1, nanos);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            reader.join(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        libc.close(fd);
+    }
+}
