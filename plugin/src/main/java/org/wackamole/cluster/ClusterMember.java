@@ -61,6 +61,7 @@ public final class ClusterMember implements AutoCloseable {
     /** A coordinator whose round has not completed by then starts another (lost member, slow member). */
     private static final long ROUND_TIMEOUT_MS = 2000;
     private static final int MAX_BUFFERED = 10_000;
+    private static final int MAX_MEMBER_MACS = 4096;
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
     /** How long a leaving member waits for peers to take its groups over before it just lets go. */
@@ -119,6 +120,13 @@ public final class ClusterMember implements AutoCloseable {
     /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
     private final Map<String, Integer> failedAcquires = new HashMap<>();
     private final Set<String> cannotHold = new LinkedHashSet<>();
+    /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
+    private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_MEMBER_MACS;
+        }
+    };
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
@@ -531,7 +539,7 @@ public final class ClusterMember implements AutoCloseable {
         states.keySet().removeIf(k -> k < round);
         releasedBy.keySet().removeIf(k -> k < round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
-                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow()));
+                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow(), hardwareAddresses()));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
         // from a member not yet in the receiver's view, and only notices the gap at the sender's next
@@ -555,6 +563,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
+        learnMacs(s);
         if (s.round() == round) {
             tryDecide();
         }
@@ -765,6 +774,25 @@ public final class ClusterMember implements AutoCloseable {
                 requestRound("retry " + g);
             }
         }, retryMs);
+    }
+
+    private List<String> hardwareAddresses() {
+        try {
+            return network.hardwareAddresses();
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the interfaces' hardware addresses: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    private void learnMacs(WireMessage.State s) {
+        boolean changed = false;
+        for (String mac : s.macs()) {
+            changed |= !s.node().equals(memberMacs.put(mac, s.node()));
+        }
+        if (changed) {
+            network.knownMembers(Map.copyOf(memberMacs));
+        }
     }
 
     /** What this member's state declines: groups an operator moved away and groups this host failed to hold. */

@@ -29,6 +29,22 @@ public interface VipNetwork extends AutoCloseable {
      */
     List<VipAddress> removeStale(Collection<VipGroup> pool) throws NetworkException;
 
+    /**
+     * The hardware addresses of the interfaces the pool uses ({@code aa:bb:cc:dd:ee:ff}), told to
+     * peers so that they recognise this host's kernel if it keeps answering after our JVM died.
+     */
+    default List<String> hardwareAddresses() {
+        return List.of();
+    }
+
+    /**
+     * Hardware addresses of hosts that run or ran a member of this cluster, by node name: a host
+     * among them that answers for a VIP we take is a stale holder (its JVM died, its kernel did not),
+     * any other host is a conflict.
+     */
+    default void knownMembers(java.util.Map<String, String> macToNode) {
+    }
+
     @Override
     default void close() {
     }

@@ -54,6 +54,7 @@ public final class WireCodec {
             out.strings(s.preferred());
             out.strings(s.held());
             out.strings(s.declined());
+            out.strings(s.macs());
         } else if (message instanceof WireMessage.Released r) {
             out.b(TYPE_RELEASED);
             header(out, r);
@@ -105,7 +106,7 @@ public final class WireCodec {
                     throw new MalformedMessageException("weight " + weight);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
-                        in.int32(), in.strings(), in.strings(), in.strings());
+                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings());
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
             case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string(), in.int64());

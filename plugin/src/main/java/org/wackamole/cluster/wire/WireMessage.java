@@ -27,13 +27,26 @@ public sealed interface WireMessage {
         }
     }
 
-    /** What a member holds and wants, as of the start of a round. */
+    /**
+     * What a member holds and wants, as of the start of a round.
+     *
+     * @param macs the hardware addresses of the member's VIP interfaces ({@code aa:bb:cc:dd:ee:ff}):
+     *             when its JVM dies and its kernel keeps answering for its VIPs, the new holders
+     *             recognise a stale member rather than a foreign host
+     */
     record State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
-                 int poolDigest, List<String> preferred, List<String> held, List<String> declined) implements WireMessage {
+                 int poolDigest, List<String> preferred, List<String> held, List<String> declined,
+                 List<String> macs) implements WireMessage {
         public State {
             preferred = List.copyOf(preferred);
             held = List.copyOf(held);
             declined = List.copyOf(declined);
+            macs = List.copyOf(macs);
+        }
+
+        public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
+                     int poolDigest, List<String> preferred, List<String> held, List<String> declined) {
+            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, List.of());
         }
     }
 

@@ -19,7 +19,8 @@ class WireCodecTest {
         return List.of(
                 new WireMessage.Round(VIEW, 1, 0, 0),
                 new WireMessage.Round(VIEW, Integer.MAX_VALUE, 3, 2),
-                new WireMessage.State(VIEW, 2, "web1", true, false, 3, -7, List.of("198.51.100.10"), List.of("2001:db8::1", "198.51.100.11"), List.of("198.51.100.12")),
+                new WireMessage.State(VIEW, 2, "web1", true, false, 3, -7, List.of("198.51.100.10"), List.of("2001:db8::1", "198.51.100.11"), List.of("198.51.100.12"),
+                        List.of("02:00:5e:00:53:01", "02:00:5e:00:53:02")),
                 new WireMessage.State(VIEW, 2, "nœud-ü", false, true, 1_000_000, 0, List.of(), many, List.of()),
                 new WireMessage.Released(VIEW, 5, List.of("198.51.100.10")),
                 new WireMessage.Released(new ViewKey(0, 0, Long.MAX_VALUE), 0, List.of()),
