@@ -106,6 +106,7 @@ public final class JettyFarm implements AutoCloseable {
         Path log = base.resolve("jetty-" + System.nanoTime() + ".log");
         List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
                 "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
         Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -29,7 +29,7 @@ class PauseFarmTest {
             } catch (Throwable t) {
                 for (String h : JettyFarm.HOSTS) {
                     System.out.println("---- " + h);
-                    Files.writeString(java.nio.file.Path.of("/tmp/pausefarm-" + h + ".log"), farm.log(h));
+                    Files.writeString(java.nio.file.Path.of("target", "pause-farm-" + h + ".log"), farm.log(h));
                     farm.log(h).lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("view") || l.contains("cquired")
                             || l.contains("eleased") || l.contains("Rejoin")).limit(80).forEach(System.out::println);
                 }
