@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,11 @@ public final class ClusterMember implements AutoCloseable {
     /** RELEASED can overtake the states we still miss: kept per round and group until we decide. */
     private final Map<Integer, Map<String, Set<Address>>> releasedBy = new HashMap<>();
     private final Set<String> held = new LinkedHashSet<>();
-    private final Map<String, Set<Address>> awaitingRelease = new HashMap<>();
-    private final Map<String, Set<Address>> awaitingReannounce = new HashMap<>();
+    /** The current plan's waits: group to the members (by name in the round) whose RELEASED is still due. */
+    private final Map<String, Set<String>> awaitingRelease = new HashMap<>();
+    private final Map<String, Set<String>> awaitingReannounce = new HashMap<>();
+    /** Names of the last decided round's members, to read who sent a RELEASED. */
+    private Map<Address, String> roundNames = Map.of();
     private final List<Pending> future = new ArrayList<>();
     private Map<String, String> owners = Map.of();
     private int pendingBalance;
@@ -607,41 +611,18 @@ public final class ClusterMember implements AutoCloseable {
         Set<String> mine = allocation.groupsOf(me);
         excludedByLastDecision = !input.eligible(channel.getAddress());
 
-        List<String> released = new ArrayList<>();
-        for (String g : List.copyOf(held)) {
-            if (!mine.contains(g) && release(g)) {
-                released.add(g);
+        roundNames = names;
+        Map<String, Set<String>> claims = new LinkedHashMap<>();
+        got.forEach((a, st) -> claims.put(names.get(a), Set.copyOf(st.held())));
+        Map<String, Set<String>> alreadyReleased = new HashMap<>();
+        releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
+            String who = names.get(a);
+            if (who != null) {
+                alreadyReleased.computeIfAbsent(g, k -> new HashSet<>()).add(who);
             }
-        }
-        if (!released.isEmpty()) {
-            send(null, new WireMessage.Released(viewKey, round, released));
-        }
-        boolean merge = view instanceof MergeView;
-        Map<String, Set<Address>> alreadyReleased = releasedBy.getOrDefault(round, Map.of());
-        for (String g : mine) {
-            Set<Address> others = new HashSet<>();
-            got.forEach((a, s) -> {
-                if (!a.equals(channel.getAddress()) && s.held().contains(g)) {
-                    others.add(a);
-                }
-            });
-            others.removeAll(alreadyReleased.getOrDefault(g, Set.of()));
-            if (held.contains(g)) {
-                if (!others.isEmpty()) {
-                    awaitingReannounce.put(g, others); // we won a conflict: announce after the losers let go
-                } else if (merge) {
-                    announce(g); // neighbours in the other partition may still point elsewhere
-                }
-            } else if (others.isEmpty()) {
-                String before = previousOwners.get(g);
-                if (acquire(g) && before != null && !before.equals(me) && !names.containsValue(before)) {
-                    failovers++;
-                    lastFailoverMillis = (System.nanoTime() - viewNanos) / 1_000_000;
-                }
-            } else {
-                awaitingRelease.put(g, others);
-            }
-        }
+        }));
+        RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, claims, alreadyReleased, view instanceof MergeView);
+        apply(plan, me, names, previousOwners);
         LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, awaitingRelease.keySet());
         if (!awaitingRelease.isEmpty()) {
             int decidedRound = round;
@@ -655,6 +636,28 @@ public final class ClusterMember implements AutoCloseable {
             }, RELEASE_WAIT_MS);
         }
         checkHandedOver();
+    }
+
+    private void apply(RoundPlan plan, String me, Map<Address, String> names, Map<String, String> previousOwners) {
+        List<String> released = new ArrayList<>();
+        for (String g : plan.release()) {
+            if (release(g)) {
+                released.add(g);
+            }
+        }
+        if (!released.isEmpty()) {
+            send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        for (String g : plan.acquireNow()) {
+            String before = previousOwners.get(g);
+            if (acquire(g) && before != null && !before.equals(me) && !names.containsValue(before)) {
+                failovers++;
+                lastFailoverMillis = (System.nanoTime() - viewNanos) / 1_000_000;
+            }
+        }
+        plan.awaitRelease().forEach((g, from) -> awaitingRelease.put(g, new HashSet<>(from)));
+        plan.awaitReannounce().forEach((g, from) -> awaitingReannounce.put(g, new HashSet<>(from)));
+        plan.announceNow().forEach(this::announce);
     }
 
     /** A leaving member is done once a decision without it has been applied and it holds nothing. */
@@ -676,14 +679,15 @@ public final class ClusterMember implements AutoCloseable {
         if (r.round() != round || !decided) {
             return; // applied when this round is decided
         }
+        String who = roundNames.get(src);
         for (String g : r.groups()) {
-            Set<Address> waiting = awaitingRelease.get(g);
-            if (waiting != null && waiting.remove(src) && waiting.isEmpty()) {
+            Set<String> waiting = awaitingRelease.get(g);
+            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
                 awaitingRelease.remove(g);
                 acquire(g);
             }
             waiting = awaitingReannounce.get(g);
-            if (waiting != null && waiting.remove(src) && waiting.isEmpty()) {
+            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
                 awaitingReannounce.remove(g);
                 announce(g);
             }
