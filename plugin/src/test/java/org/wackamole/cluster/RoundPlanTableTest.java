@@ -64,6 +64,7 @@ class RoundPlanTableTest {
                 if (c == null) {
                     throw new IllegalArgumentException("line " + lineNo + ": outside a case: " + line);
                 }
+                Case cur = c;
                 List<String> w = Arrays.asList(line.split("\\s+"));
                 List<String> rest = w.subList(1, w.size());
                 switch (w.get(0)) {
@@ -72,7 +73,7 @@ class RoundPlanTableTest {
                     case "mine" -> c.mine = List.copyOf(rest);
                     case "claims" -> c.claims.put(rest.get(0), List.copyOf(rest.subList(1, rest.size())));
                     case "released" -> rest.subList(1, rest.size())
-                            .forEach(g -> c.released.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
+                            .forEach(g -> cur.released.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
                     case "merge" -> c.merge = true;
                     case "expect" -> {
                         String kind = rest.get(0);
