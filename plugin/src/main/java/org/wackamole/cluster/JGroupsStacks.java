@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
 import org.jgroups.protocols.pbcast.GMS;
@@ -31,6 +32,14 @@ public final class JGroupsStacks {
         TP transport = channel.getProtocolStack().getTransport();
         if (config.jgroupsBindAddress() != null) {
             transport.setBindAddress(config.jgroupsBindAddress());
+        }
+        // FD_SOCK2 does not take the transport's address: unset, its server listens on the wildcard address and
+        // every member introduces itself to its ping peer as [::]:port, the same identity on every host. Replies
+        // then go to the wrong connection (even back to the sender itself), a connect to a live ping peer times
+        // out (connect_timeout, 1 s) inside the view installation, and that member is falsely suspected.
+        FD_SOCK2 fdSock = channel.getProtocolStack().findProtocol(FD_SOCK2.class);
+        if (fdSock != null && fdSock.getBindAddress() == null) {
+            fdSock.setBindAddress(transport.getBindAddress());
         }
         // Diagnostics listen on a multicast port and answer anyone who asks: off unless a custom stack says otherwise.
         if (stack.startsWith("wackamole-")) {

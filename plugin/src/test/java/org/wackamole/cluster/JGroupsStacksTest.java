@@ -10,6 +10,7 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class JGroupsStacksTest {
             assertThat(ch.getProtocolStack().getTransport().getBindAddress().getHostAddress()).isEqualTo("127.0.0.1");
             assertThat(ch.getProtocolStack().getTransport().getDiagnosticsHandler().isEnabled()).isFalse();
             assertThat(((GMS) ch.getProtocolStack().findProtocol(GMS.class)).printLocalAddress()).isFalse();
-            assertThat(ch.getProtocolStack().<FD_SOCK2>findProtocol(FD_SOCK2.class)).isNotNull();
+            assertThat(ch.getProtocolStack().<FD_SOCK2>findProtocol(FD_SOCK2.class).getBindAddress().getHostAddress())
+                    .as("FD_SOCK2 listens where the transport does, not on the wildcard address").isEqualTo("127.0.0.1");
             assertThat(ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class)).isNotNull();
             assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getTimeout()).isEqualTo(250);
             assertThat(ch.getProtocolStack().<VERIFY_SUSPECT2>findProtocol(VERIFY_SUSPECT2.class).getTimeout()).isEqualTo(100);
@@ -47,6 +49,10 @@ class JGroupsStacksTest {
         try (JChannel ch = JGroupsStacks.create(c)) {
             TCPPING ping = ch.getProtocolStack().findProtocol(TCPPING.class);
             assertThat(ping.getInitialHosts()).hasSize(2);
+            // The non-blocking transport: a connect to a dead host never holds up sends to live ones.
+            assertThat(ch.getProtocolStack().getTransport()).isInstanceOf(TCP_NIO2.class);
+            assertThat(ch.getProtocolStack().<FD_SOCK2>findProtocol(FD_SOCK2.class).getBindAddress())
+                    .isEqualTo(ch.getProtocolStack().getTransport().getBindAddress()).isNotNull();
             assertThat(ch.getProtocolStack().getTransport().getDiagnosticsHandler().isEnabled()).isFalse();
         }
         assertThatThrownBy(() -> JGroupsStacks.create(config("wackamole.jgroups.config", "wackamole-tcp.xml")))
