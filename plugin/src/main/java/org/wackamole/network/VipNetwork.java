@@ -29,6 +29,13 @@ public interface VipNetwork extends AutoCloseable {
      */
     List<VipAddress> removeStale(Collection<VipGroup> pool) throws NetworkException;
 
+    /**
+     * Where to report interface loss and return, and addresses put back behind the cluster's back.
+     * Set once, before {@link #acquire}; networks that see no such events ignore it.
+     */
+    default void setListener(NetworkListener listener) {
+    }
+
     @Override
     default void close() {
     }
