@@ -76,6 +76,8 @@ class SystemdUnitTest {
             assertThat(net.exec("h1", "sysctl", "-n", "net.ipv4.conf.all.arp_ignore").trim()).isEqualTo("1");
             assertThat(net.exec("h1", "sysctl", "-n", "net.ipv4.conf.all.arp_announce").trim()).isEqualTo("2");
 
+            runReadmeNetworkCheck(ns, unit, base);
+
             SystemdUnit.Command start = unit.commands("ExecStart", env).get(0);
             assertThat(start.privileged()).isFalse();
             Path log = base.resolve("server.log");
@@ -117,6 +119,30 @@ class SystemdUnitTest {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The README shows the unit whole: that copy must be the shipped file, byte for byte. */
+    @Test
+    void theReadmeShowsTheShippedUnit() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String unit = Files.readString(Path.of("..", "plugin/src/main/jetty-base/etc/wackamole-jetty.service"));
+        int intro = readme.indexOf("the overlay ships the unit `etc/wackamole-jetty.service`");
+        assertThat(intro).as("README introduces the unit").isPositive();
+        int open = readme.indexOf("```\n", intro) + 4;
+        int close = readme.indexOf("```\n", open);
+        assertThat(readme.substring(open, close)).isEqualTo(unit);
+    }
+
+    /** The README's NetworkCheck line, run as written from the base (as the service user), for our veth0 instead of eth0. */
+    private static void runReadmeNetworkCheck(String ns, SystemdUnit unit, Path base) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(java -cp '[^`]*NetworkCheck eth0)`").matcher(readme);
+        assertThat(m.find()).as("README shows the NetworkCheck command").isTrue();
+        String line = m.group(1).replace("eth0", "veth0");
+        SystemdUnit.Command shell = new SystemdUnit.Command(false, false, List.of("/bin/sh", "-c", "cd " + base + " && " + line));
+        Run r = run(ns, unit, shell, Duration.ofSeconds(60));
+        assertThat(r.exit).as(line + ": " + r.output).isZero();
+        assertThat(r.output).contains("ok: this process can hold VIPs on veth0");
     }
 
     /** The unit's User= does not exist here; the test runs its commands as this one instead. */
