@@ -176,6 +176,8 @@ public final class LinuxNetwork implements VipNetwork {
         }
         held.put(group.identity(), group);
         suspended.remove(group.identity());
+        // Acquiring a group held already (e.g. after its interface came back) restarts its announcements.
+        cancelSchedules(group.identity());
         announceAndSchedule(group);
     }
 
