@@ -69,7 +69,8 @@ etc/wackamole.xml
 # wackamole.notify=
 # wackamole.notify.rate=200
 
-## How often held addresses are checked and put back if someone removed them (0s: off).
+## A held address someone removed is put back at once (kernel notifications); this often every
+## held address and pool interface is also checked, as a backstop (0s: never put back).
 # wackamole.watchdog.interval=2s
 
 ## Optional health check: VIPs are held only while this URL answers 2xx; checked every interval,

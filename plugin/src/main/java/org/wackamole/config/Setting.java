@@ -45,7 +45,8 @@ public enum Setting {
     NOTIFY_RATE("wackamole.notify.rate", "200",
             "Most notify ARPs sent per second."),
     WATCHDOG_INTERVAL("wackamole.watchdog.interval", "2s",
-            "How often held addresses are checked and re-added if someone removed them (0s: never)."),
+            "A held address someone removed is put back at once (rtnetlink notifications); this often every held address "
+                    + "and pool interface is also checked, as a backstop (0s: never put back)."),
     HEALTH_URL("wackamole.health.url", null,
             "Optional HTTP URL on this server (e.g. http://127.0.0.1:8080/health): VIPs are held only while it answers 2xx."),
     HEALTH_INTERVAL("wackamole.health.interval", "2s",

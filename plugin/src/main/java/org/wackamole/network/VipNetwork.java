@@ -30,6 +30,13 @@ public interface VipNetwork extends AutoCloseable {
     List<VipAddress> removeStale(Collection<VipGroup> pool) throws NetworkException;
 
     /**
+     * Where to report interface loss and return, and addresses put back behind the cluster's back.
+     * Set once, before {@link #acquire}; networks that see no such events ignore it.
+     */
+    default void setListener(NetworkListener listener) {
+    }
+
+    /**
      * The hardware addresses of the interfaces the pool uses ({@code aa:bb:cc:dd:ee:ff}), told to
      * peers so that they recognise this host's kernel if it keeps answering after our JVM died.
      */

@@ -1,26 +1,41 @@
 package org.wackamole.network.linux;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.wackamole.config.IniSettings;
-import org.wackamole.config.NetworkSettings;
 import org.wackamole.config.VipAddress;
+import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
+import org.wackamole.network.NetworkException;
 
 /**
- * Removes every pool address from this host: for systemd's {@code ExecStopPost}, so that a Jetty
- * killed with SIGKILL (which runs no shutdown hook) leaves no VIP behind to answer ARP.
- * {@code java -cp 'lib/wackamole/*' org.wackamole.network.linux.Cleanup $JETTY_BASE/start.d/wackamole.ini}
+ * Removes every pool address from this host: for systemd's {@code ExecStopPost} (see
+ * {@code etc/wackamole-jetty.service} in the overlay), so that a Jetty killed with SIGKILL, which runs
+ * no shutdown hook, leaves no VIP behind to answer ARP.
+ * {@code java -cp '$JETTY_BASE/lib/wackamole/*' org.wackamole.network.linux.Cleanup $JETTY_BASE/start.d/wackamole.ini}
+ *
+ * <p>It runs while the VIPs may still answer, so it starts as little as it can: the configuration
+ * parser and one rtnetlink socket, no logging framework (the class path needs only
+ * {@code lib/wackamole}), no ARP sockets, no threads. Needs {@code CAP_NET_ADMIN}.
  */
 public final class Cleanup {
     private Cleanup() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: Cleanup <wackamole.ini>");
             System.exit(64);
+        }
+        // jnr-ffi's reflective binding loads several times faster than generating bytecode, and a
+        // one-shot tool makes only a handful of calls.
+        if (System.getProperty("jnr.ffi.asm.enabled") == null) {
+            System.setProperty("jnr.ffi.asm.enabled", "false");
         }
         try {
             List<VipAddress> removed = run(Path.of(args[0]));
@@ -31,10 +46,52 @@ public final class Cleanup {
         }
     }
 
+    /** Removes the pool's addresses found on their interfaces; an interface that does not exist has none. */
     static List<VipAddress> run(Path ini) throws Exception {
         WackamoleConfig config = WackamoleConfig.parse(IniSettings.parse(Files.readString(ini)), () -> "cleanup");
-        try (LinuxNetwork network = LinuxNetwork.open(NetworkSettings.oneShot())) {
-            return network.removeStale(config.groups());
+        List<VipAddress> removed = new ArrayList<>();
+        try (Rtnetlink netlink = new Rtnetlink()) {
+            Map<String, Rtnetlink.Link> links = new HashMap<>();
+            Map<String, List<InetAddress>> present = new HashMap<>();
+            for (VipGroup g : config.groups()) {
+                for (VipAddress a : g.addresses()) {
+                    String name = a.interfaceName();
+                    if (!present.containsKey(name)) {
+                        Rtnetlink.Link link = lookup(netlink, name);
+                        links.put(name, link);
+                        present.put(name, link == null ? List.of()
+                                : netlink.addresses(link).stream().map(Rtnetlink.Present::address).toList());
+                    }
+                    if (present.get(name).contains(a.address())) {
+                        delete(netlink, links.get(name), a);
+                        removed.add(a);
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static Rtnetlink.Link lookup(Rtnetlink netlink, String name) throws NetworkException {
+        try {
+            return netlink.link(name);
+        } catch (Rtnetlink.KernelError e) {
+            if (e.errno == Errno.ENODEV) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void delete(Rtnetlink netlink, Rtnetlink.Link link, VipAddress a) throws NetworkException {
+        try {
+            netlink.delete(link, a);
+        } catch (Rtnetlink.KernelError e) {
+            if (e.errno == Errno.EPERM) {
+                throw new NetworkException(e.getMessage() + "; removing addresses needs CAP_NET_ADMIN "
+                        + "(systemd: AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW, as in the service's unit)", e);
+            }
+            throw e;
         }
     }
 }

@@ -4,6 +4,7 @@ package org.wackamole.network.linux;
 final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
     static final int EEXIST = 17;
@@ -11,6 +12,7 @@ final class Errno {
     static final int EINVAL = 22;
     static final int EADDRNOTAVAIL = 99;
     static final int ENETDOWN = 100;
+    static final int ENOBUFS = 105;
 
     private Errno() {
     }
@@ -19,6 +21,7 @@ final class Errno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case EINTR -> "EINTR";
             case EAGAIN -> "EAGAIN";
             case EACCES -> "EACCES";
             case EEXIST -> "EEXIST";
@@ -26,6 +29,7 @@ final class Errno {
             case EINVAL -> "EINVAL";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENETDOWN -> "ENETDOWN";
+            case ENOBUFS -> "ENOBUFS";
             default -> null;
         };
     }

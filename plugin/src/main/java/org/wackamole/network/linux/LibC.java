@@ -26,6 +26,7 @@ public interface LibC {
     int IPV6_MULTICAST_IF = 17;
     int IPV6_MULTICAST_HOPS = 18;
     int SOL_SOCKET = 1;
+    int SO_RCVBUF = 8;
     int SO_RCVTIMEO = 20;
     int CLONE_NEWNET = 0x40000000;
 

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.wackamole.config.NetworkSettings;
 import org.wackamole.config.VipAddress;
 import org.wackamole.config.VipGroup;
 import org.wackamole.network.NetworkException;
+import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
 
 /**
@@ -33,30 +35,51 @@ import org.wackamole.network.VipNetwork;
  *
  * <p>All sockets are opened by {@link #open}, in the network namespace of the calling thread.
  * The first announcement of a VIP is sent by the caller at once; repeats, refreshes, notify ARPs
- * and the watchdog run on this network's own scheduler thread, so the cluster's thread never sleeps.
+ * and the backstop poll run on this network's own scheduler thread, so the cluster's thread never
+ * sleeps. Kernel notifications (RTM_DELADDR, RTM_NEWLINK, RTM_DELLINK) are read on a thread of their
+ * own: a held address removed behind our back is put back within a millisecond or so, and an
+ * interface of the pool that goes away or comes back is reported to the {@link NetworkListener}.
+ * The poll, every {@code wackamole.watchdog.interval}, catches what a lost notification would miss.
  */
 public final class LinuxNetwork implements VipNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxNetwork.class);
     private static final long NOTIFY_TICK_MS = 100;
+    /** How long a read of notifications waits, so that {@link #close} never waits longer for the reader. */
+    private static final int EVENT_WAIT_MS = 200;
 
     private final NetworkSettings settings;
     private final Rtnetlink netlink;
     private final ArpAnnouncer arp;
     private final NeighbourAdvertiser ndisc;
+    private final RtnetlinkEvents events;
+    private final Thread eventReader;
     private final ScheduledExecutorService scheduler;
+    private final boolean restoring;
+    /** Interfaces by name as last seen; requests use their index, which changes when an interface is recreated. */
     private final Map<String, Rtnetlink.Link> links = new HashMap<>();
+    /** Interfaces of the pool: their loss and return are reported. */
+    private final Set<String> watched = new HashSet<>();
+    /** Watched interfaces reported lost and not yet back. */
+    private final Set<String> lost = new HashSet<>();
     /** Groups held, by identity; only these are announced, refreshed and watched. */
     private final Map<String, VipGroup> held = new LinkedHashMap<>();
+    /** Held groups on an interface that was lost: left alone until the cluster acquires or releases them again. */
+    private final Set<String> suspended = new HashSet<>();
     private final Map<String, List<ScheduledFuture<?>>> schedules = new HashMap<>();
     private final Queue<Runnable> notifyQueue = new ArrayDeque<>();
     private final AtomicLong announcements = new AtomicLong();
     private final AtomicLong restored = new AtomicLong();
+    private volatile NetworkListener listener = NetworkListener.NONE;
+    private volatile boolean closed;
 
-    private LinuxNetwork(NetworkSettings settings, Rtnetlink netlink, ArpAnnouncer arp, NeighbourAdvertiser ndisc) {
+    private LinuxNetwork(NetworkSettings settings, Rtnetlink netlink, ArpAnnouncer arp, NeighbourAdvertiser ndisc,
+                         RtnetlinkEvents events) {
         this.settings = settings;
         this.netlink = netlink;
         this.arp = arp;
         this.ndisc = ndisc;
+        this.events = events;
+        this.restoring = !settings.watchdogInterval().isZero();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-network");
             t.setDaemon(true);
@@ -67,7 +90,14 @@ public final class LinuxNetwork implements VipNetwork {
         }
         long watchdog = settings.watchdogInterval().toMillis();
         if (watchdog > 0) {
-            scheduler.scheduleWithFixedDelay(this::watch, watchdog, watchdog, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::poll, watchdog, watchdog, TimeUnit.MILLISECONDS);
+        }
+        // The socket was opened in open(), in the caller's namespace; this thread only reads it
+        // (a new thread would not inherit a setns the caller made).
+        eventReader = events == null ? null : new Thread(this::readEvents, "wackamole-netlink-events");
+        if (eventReader != null) {
+            eventReader.setDaemon(true);
+            eventReader.start();
         }
     }
 
@@ -77,17 +107,27 @@ public final class LinuxNetwork implements VipNetwork {
      * @throws NetworkException naming the missing capability, or the socket that could not be opened
      */
     public static LinuxNetwork open(NetworkSettings settings) throws NetworkException {
+        return open(settings, true);
+    }
+
+    /** As {@link #open(NetworkSettings)}; without {@code notifications} only the poll watches (to test it alone). */
+    static LinuxNetwork open(NetworkSettings settings, boolean notifications) throws NetworkException {
         Capabilities.require();
         Rtnetlink netlink = new Rtnetlink();
         ArpAnnouncer arp = null;
+        NeighbourAdvertiser ndisc = null;
         try {
             arp = new ArpAnnouncer();
-            NeighbourAdvertiser ndisc = new NeighbourAdvertiser();
-            return new LinuxNetwork(settings, netlink, arp, ndisc);
+            ndisc = new NeighbourAdvertiser();
+            RtnetlinkEvents events = notifications ? new RtnetlinkEvents(EVENT_WAIT_MS) : null;
+            return new LinuxNetwork(settings, netlink, arp, ndisc, events);
         } catch (NetworkException | RuntimeException e) {
             netlink.close();
             if (arp != null) {
                 arp.close();
+            }
+            if (ndisc != null) {
+                ndisc.close();
             }
             throw e;
         }
@@ -97,17 +137,30 @@ public final class LinuxNetwork implements VipNetwork {
     public synchronized void checkInterfaces(Collection<VipGroup> pool) throws NetworkException {
         for (VipGroup g : pool) {
             for (VipAddress a : g.addresses()) {
+                watched.add(a.interfaceName());
                 link(a.interfaceName());
             }
         }
     }
 
     @Override
+    public void setListener(NetworkListener listener) {
+        this.listener = listener == null ? NetworkListener.NONE : listener;
+    }
+
+    /**
+     * Adds every address and announces the group.
+     *
+     * @throws NetworkException naming the interface when one is missing, down or without carrier;
+     *                          then nothing of the group was added
+     */
+    @Override
     public synchronized void acquire(VipGroup group) throws NetworkException {
         List<VipAddress> added = new ArrayList<>();
         try {
             for (VipAddress a : group.addresses()) {
-                netlink.add(link(a.interfaceName()), a);
+                watched.add(a.interfaceName());
+                addOnUsable(a);
                 added.add(a);
             }
         } catch (NetworkException e) {
@@ -122,17 +175,25 @@ public final class LinuxNetwork implements VipNetwork {
             throw e;
         }
         held.put(group.identity(), group);
+        suspended.remove(group.identity());
+        // Acquiring a group held already (e.g. after its interface came back) restarts its announcements.
+        cancelSchedules(group.identity());
         announceAndSchedule(group);
     }
 
+    /** Removes every address; one on an interface that no longer exists is gone already. */
     @Override
     public synchronized void release(VipGroup group) throws NetworkException {
         cancelSchedules(group.identity());
+        // Out of held first: the notifications of our own deletes must not bring the addresses back.
         held.remove(group.identity());
+        suspended.remove(group.identity());
         NetworkException first = null;
         for (VipAddress a : group.addresses()) {
             try {
                 netlink.delete(link(a.interfaceName()), a);
+            } catch (MissingInterface gone) {
+                LOG.debug("{}: {}; nothing to remove", a, gone.getMessage());
             } catch (NetworkException e) {
                 if (first == null) {
                     first = e;
@@ -148,7 +209,8 @@ public final class LinuxNetwork implements VipNetwork {
 
     @Override
     public synchronized void announce(VipGroup group) throws NetworkException {
-        if (held.containsKey(group.identity())) {
+        // A group on a lost interface cannot be heard; the cluster acquires it again once it is back.
+        if (held.containsKey(group.identity()) && !suspended.contains(group.identity())) {
             cancelSchedules(group.identity());
             announceAndSchedule(group);
         }
@@ -203,9 +265,22 @@ public final class LinuxNetwork implements VipNetwork {
     public void close() {
         scheduler.shutdownNow();
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             netlink.close();
             arp.close();
             ndisc.close();
+        }
+        // The reader closes its socket itself when it stops (at most one read timeout from now): closing
+        // it under a blocked recv could hand the number to a new socket the reader would then read.
+        if (eventReader != null && Thread.currentThread() != eventReader) {
+            try {
+                eventReader.join(2L * EVENT_WAIT_MS + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -224,7 +299,7 @@ public final class LinuxNetwork implements VipNetwork {
     }
 
     private synchronized void repeat(VipGroup group) {
-        if (held.containsKey(group.identity())) {
+        if (!closed && held.containsKey(group.identity()) && !suspended.contains(group.identity())) {
             sendAnnouncements(group);
         }
     }
@@ -278,23 +353,205 @@ public final class LinuxNetwork implements VipNetwork {
         }
     }
 
-    private synchronized void watch() {
+    /** The notification reader: runs until {@link #close}, then closes its socket. */
+    private void readEvents() {
+        try {
+            while (!closed) {
+                List<RtnetlinkEvents.Event> batch;
+                try {
+                    batch = events.receive();
+                } catch (RtnetlinkEvents.Overrun e) {
+                    LOG.warn("{}; checking every held address and interface now", e.getMessage());
+                    if (!closed) {
+                        scheduler.execute(this::poll);
+                    }
+                    continue;
+                } catch (NetworkException e) {
+                    LOG.warn("{}; the watchdog poll still runs", e.getMessage());
+                    sleepQuietly(EVENT_WAIT_MS);
+                    continue;
+                }
+                if (!batch.isEmpty()) {
+                    List<Runnable> news = new ArrayList<>();
+                    handle(batch, news);
+                    tell(news);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("The rtnetlink notification reader stopped; only the watchdog poll remains", e);
+        } finally {
+            events.close();
+        }
+    }
+
+    private synchronized void handle(List<RtnetlinkEvents.Event> batch, List<Runnable> news) {
+        for (RtnetlinkEvents.Event e : batch) {
+            if (closed) {
+                return;
+            }
+            if (e instanceof RtnetlinkEvents.LinkEvent l) {
+                onLink(l.link(), l.deleted(), news);
+            } else if (e instanceof RtnetlinkEvents.AddressEvent a && a.deleted() && restoring) {
+                onAddressRemoved(a.index(), a.address(), news);
+            }
+        }
+    }
+
+    private void onLink(Rtnetlink.Link link, boolean deleted, List<Runnable> news) {
+        String name = link.name();
+        // A cached name with this index that is not the name now: the interface was renamed.
+        for (Map.Entry<String, Rtnetlink.Link> cached : List.copyOf(links.entrySet())) {
+            if (cached.getValue().index() == link.index() && !cached.getKey().equals(name)) {
+                links.remove(cached.getKey());
+                linkState(cached.getKey(), null, news);
+            }
+        }
+        if (name == null) {
+            return;
+        }
+        if (deleted) {
+            Rtnetlink.Link cached = links.get(name);
+            if (cached != null && cached.index() == link.index()) {
+                links.remove(name);
+            }
+            linkState(name, null, news);
+        } else if (watched.contains(name) || links.containsKey(name)) {
+            links.put(name, link);
+            linkState(name, link, news);
+        }
+    }
+
+    private void onAddressRemoved(int index, InetAddress address, List<Runnable> news) {
+        for (VipGroup g : List.copyOf(held.values())) {
+            for (VipAddress a : g.addresses()) {
+                Rtnetlink.Link cached = links.get(a.interfaceName());
+                if (a.address().equals(address) && cached != null && cached.index() == index) {
+                    restore(g, a, news);
+                }
+            }
+        }
+    }
+
+    /**
+     * Puts a held address back if the kernel no longer has it, unless its interface is gone or down
+     * (then the interface is reported lost instead). The link is read afresh: the notification that
+     * removed the address may be the first sign that the interface is going away.
+     */
+    private void restore(VipGroup group, VipAddress a, List<Runnable> news) {
+        if (suspended.contains(group.identity()) || !held.containsKey(group.identity())) {
+            return;
+        }
+        String name = a.interfaceName();
+        Rtnetlink.Link link;
+        try {
+            link = lookup(name);
+        } catch (MissingInterface e) {
+            linkState(name, null, news);
+            return;
+        } catch (NetworkException e) {
+            LOG.warn("Watchdog could not look up {}: {}", name, e.getMessage());
+            return;
+        }
+        linkState(name, link, news);
+        if (suspended.contains(group.identity())) {
+            return;
+        }
+        try {
+            if (netlink.add(link, a)) {
+                LOG.warn("{} was removed from {} by someone else while we hold it; added it again", a, name);
+                restored.incrementAndGet();
+                cancelSchedules(group.identity());
+                announceAndSchedule(group);
+                NetworkListener l = listener;
+                news.add(() -> l.addressRestored(a));
+            }
+        } catch (NetworkException e) {
+            LOG.warn("Watchdog could not put back {}: {}", a, e.getMessage());
+        }
+    }
+
+    /** Notes whether a watched interface is usable ({@code link} null: it does not exist) and reports a change. */
+    private void linkState(String name, Rtnetlink.Link link, List<Runnable> news) {
+        if (!watched.contains(name)) {
+            return;
+        }
+        NetworkListener l = listener;
+        if ((link == null || !link.usable()) && lost.add(name)) {
+            LOG.warn("Interface {} is {}; VIPs held on it are no longer put back", name, link == null ? "gone" : link.state());
+            for (VipGroup g : held.values()) {
+                if (g.addresses().stream().anyMatch(a -> a.interfaceName().equals(name))) {
+                    suspended.add(g.identity());
+                }
+            }
+            news.add(() -> l.interfaceLost(name));
+        } else if (link != null && link.usable() && lost.remove(name)) {
+            LOG.info("Interface {} is back (index {})", name, link.index());
+            news.add(() -> l.interfaceBack(name));
+        }
+    }
+
+    /** The backstop: every watched interface read afresh, every held address checked; on the scheduler thread. */
+    private void poll() {
+        List<Runnable> news = new ArrayList<>();
+        pollLocked(news);
+        tell(news);
+    }
+
+    private synchronized void pollLocked(List<Runnable> news) {
+        if (closed) {
+            return;
+        }
+        for (String name : List.copyOf(watched)) {
+            try {
+                linkState(name, lookup(name), news);
+            } catch (MissingInterface e) {
+                linkState(name, null, news);
+            } catch (NetworkException e) {
+                LOG.warn("Watchdog could not look up {}: {}", name, e.getMessage());
+            }
+        }
+        if (!restoring) {
+            return;
+        }
+        Map<String, List<Rtnetlink.Present>> byLink = new HashMap<>();
         for (VipGroup group : List.copyOf(held.values())) {
             for (VipAddress a : group.addresses()) {
+                String name = a.interfaceName();
+                if (lost.contains(name) || suspended.contains(group.identity())) {
+                    continue;
+                }
                 try {
-                    Rtnetlink.Link link = link(a.interfaceName());
-                    boolean there = netlink.addresses(link).stream().anyMatch(p -> p.address().equals(a.address()));
-                    if (!there) {
-                        LOG.warn("{} was removed from {} by someone else while we hold it; adding it again", a, link.name());
-                        netlink.add(link, a);
-                        restored.incrementAndGet();
-                        cancelSchedules(group.identity());
-                        announceAndSchedule(group);
+                    List<Rtnetlink.Present> present = byLink.get(name);
+                    if (present == null) {
+                        present = netlink.addresses(link(name));
+                        byLink.put(name, present);
+                    }
+                    if (present.stream().noneMatch(p -> p.address().equals(a.address()))) {
+                        restore(group, a, news);
                     }
                 } catch (NetworkException e) {
                     LOG.warn("Watchdog could not check {}: {}", a, e.getMessage());
                 }
             }
+        }
+    }
+
+    /** Runs the listener calls gathered under the lock, outside it; a failing listener does not stop the others. */
+    private static void tell(List<Runnable> news) {
+        for (Runnable r : news) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Network listener failed", e);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -305,19 +562,56 @@ public final class LinuxNetwork implements VipNetwork {
         }
     }
 
+    /** Adds the address on its interface, which must be usable; a cached index gone stale is refreshed once. */
+    private void addOnUsable(VipAddress a) throws NetworkException {
+        String name = a.interfaceName();
+        Rtnetlink.Link link = links.get(name);
+        if (link == null || !link.usable()) {
+            link = lookup(name);
+        }
+        for (int attempt = 0; ; attempt++) {
+            if (!link.usable()) {
+                throw new NetworkException("cannot add " + a + ": interface " + name + " is " + link.state());
+            }
+            try {
+                netlink.add(link, a);
+                return;
+            } catch (Rtnetlink.KernelError e) {
+                if (e.errno != Errno.ENODEV || attempt > 0) {
+                    throw e;
+                }
+                link = lookup(name); // recreated under the same name: a new index
+            }
+        }
+    }
+
+    /** The interface as cached, or read from the kernel the first time. */
     private Rtnetlink.Link link(String name) throws NetworkException {
         Rtnetlink.Link link = links.get(name);
-        if (link == null) {
-            try {
-                link = netlink.link(name);
-            } catch (Rtnetlink.KernelError e) {
-                if (e.errno == Errno.ENODEV) {
-                    throw new NetworkException("interface " + name + " does not exist: " + LibC.describe(e.errno), e);
-                }
-                throw e;
-            }
+        return link != null ? link : lookup(name);
+    }
+
+    /** The interface read from the kernel now (and cached). */
+    private Rtnetlink.Link lookup(String name) throws NetworkException {
+        try {
+            Rtnetlink.Link link = netlink.link(name);
             links.put(name, link);
+            return link;
+        } catch (Rtnetlink.KernelError e) {
+            if (e.errno == Errno.ENODEV) {
+                links.remove(name);
+                throw new MissingInterface("interface " + name + " does not exist: " + LibC.describe(e.errno), e);
+            }
+            throw e;
         }
-        return link;
+    }
+
+    /** The interface named does not exist (ENODEV). */
+    private static final class MissingInterface extends NetworkException {
+        private static final long serialVersionUID = 1L;
+
+        MissingInterface(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -18,10 +18,11 @@ import org.wackamole.network.NetworkException;
 final class Rtnetlink implements AutoCloseable {
     private static final int NLMSG_ERROR = 2;
     private static final int NLMSG_DONE = 3;
-    private static final int RTM_NEWLINK = 16;
+    static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
     private static final int RTM_GETLINK = 18;
-    private static final int RTM_NEWADDR = 20;
-    private static final int RTM_DELADDR = 21;
+    static final int RTM_NEWADDR = 20;
+    static final int RTM_DELADDR = 21;
     private static final int RTM_GETADDR = 22;
     private static final int NLM_F_REQUEST = 0x1;
     private static final int NLM_F_ACK = 0x4;
@@ -35,10 +36,25 @@ final class Rtnetlink implements AutoCloseable {
     private static final int IFA_F_NODAD = 0x02;
     private static final int IFLA_ADDRESS = 1;
     private static final int IFLA_IFNAME = 3;
+    private static final int IFF_UP = 0x1;
+    private static final int IFF_LOWER_UP = 0x10000;
     private static final int RECEIVE_TIMEOUT_SECONDS = 2;
 
-    /** An interface as the kernel knows it. */
-    record Link(String name, int index, byte[] mac) {
+    /** An interface as the kernel knows it; {@code flags} are the {@code IFF_*} bits of {@code ifinfomsg}. */
+    record Link(String name, int index, byte[] mac, int flags) {
+        /** Administratively up and with carrier: an address here can be reached. */
+        boolean usable() {
+            return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0;
+        }
+
+        /** Why it is not usable, for messages. */
+        String state() {
+            return (flags & IFF_UP) == 0 ? "down" : (flags & IFF_LOWER_UP) == 0 ? "up but without carrier" : "up";
+        }
+    }
+
+    /** An address message (a dump entry or a notification): the interface index and the address. */
+    record AddressMessage(int index, Present present) {
     }
 
     /** An address present on an interface. */
@@ -72,29 +88,19 @@ final class Rtnetlink implements AutoCloseable {
         m.attribute(IFLA_IFNAME, nulTerminated(name));
         List<ByteBuffer> replies = exchange(m, "look up interface " + name);
         for (ByteBuffer r : replies) {
-            if (r.getShort(4) != RTM_NEWLINK) {
-                continue;
+            if (r.getShort(4) == RTM_NEWLINK) {
+                return parseLink(r, name);
             }
-            int index = r.getInt(16 + 4);
-            byte[] mac = null;
-            String ifname = name;
-            for (int[] a : attributes(r, 16 + 16)) {
-                if (a[0] == IFLA_ADDRESS) {
-                    mac = new byte[a[2]];
-                    r.get(a[1], mac);
-                } else if (a[0] == IFLA_IFNAME) {
-                    byte[] raw = new byte[a[2]];
-                    r.get(a[1], raw);
-                    ifname = cString(raw);
-                }
-            }
-            return new Link(ifname, index, mac);
         }
         throw new NetworkException("interface " + name + ": the kernel returned no link");
     }
 
-    /** Adds the address; an address already there is fine. */
-    synchronized void add(Link link, VipAddress a) throws NetworkException {
+    /**
+     * Adds the address; an address already there is fine.
+     *
+     * @return true if the kernel added it, false if it was there already
+     */
+    synchronized boolean add(Link link, VipAddress a) throws NetworkException {
         Message m = new Message(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ++seq);
         ifaddrmsg(m, link, a);
         byte[] bytes = a.address().getAddress();
@@ -112,14 +118,16 @@ final class Rtnetlink implements AutoCloseable {
         }
         try {
             exchange(m, "add " + a.addressText() + "/" + a.prefixLength() + " to " + link.name());
+            return true;
         } catch (KernelError e) {
             if (e.errno != Errno.EEXIST) {
                 throw e;
             }
+            return false;
         }
     }
 
-    /** Removes the address; an address already gone is fine. */
+    /** Removes the address; an address already gone is fine, and so is an interface gone (its addresses went with it). */
     synchronized void delete(Link link, VipAddress a) throws NetworkException {
         Message m = new Message(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, ++seq);
         ifaddrmsg(m, link, a);
@@ -129,7 +137,7 @@ final class Rtnetlink implements AutoCloseable {
         try {
             exchange(m, "remove " + a.addressText() + "/" + a.prefixLength() + " from " + link.name());
         } catch (KernelError e) {
-            if (e.errno != Errno.EADDRNOTAVAIL && e.errno != Errno.ENOENT) {
+            if (e.errno != Errno.EADDRNOTAVAIL && e.errno != Errno.ENOENT && e.errno != Errno.ENODEV) {
                 throw e;
             }
         }
@@ -141,31 +149,12 @@ final class Rtnetlink implements AutoCloseable {
         m.buf.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0); // ifaddrmsg, AF_UNSPEC
         List<Present> result = new ArrayList<>();
         for (ByteBuffer r : exchange(m, "list the addresses of " + link.name())) {
-            if (r.getShort(4) != RTM_NEWADDR || r.getInt(16 + 4) != link.index()) {
+            if (r.getShort(4) != RTM_NEWADDR) {
                 continue;
             }
-            int prefix = r.get(16 + 1) & 0xFF;
-            byte[] local = null;
-            byte[] address = null;
-            String label = null;
-            for (int[] a : attributes(r, 16 + 8)) {
-                byte[] value = new byte[a[2]];
-                r.get(a[1], value);
-                switch (a[0]) {
-                    case IFA_LOCAL -> local = value;
-                    case IFA_ADDRESS -> address = value;
-                    case IFA_LABEL -> label = cString(value);
-                    default -> {
-                    }
-                }
-            }
-            byte[] chosen = local != null ? local : address;
-            if (chosen != null) {
-                try {
-                    result.add(new Present(InetAddress.getByAddress(chosen), prefix, label));
-                } catch (UnknownHostException e) {
-                    // a length the kernel would not send; skip it
-                }
+            AddressMessage parsed = parseAddress(r);
+            if (parsed != null && parsed.index() == link.index()) {
+                result.add(parsed.present());
             }
         }
         return result;
@@ -174,6 +163,55 @@ final class Rtnetlink implements AutoCloseable {
     @Override
     public synchronized void close() {
         libc.close(fd);
+    }
+
+    /** An RTM_NEWLINK/RTM_DELLINK message; {@code fallbackName} when it carries no IFLA_IFNAME. */
+    static Link parseLink(ByteBuffer r, String fallbackName) {
+        int index = r.getInt(16 + 4);
+        int flags = r.getInt(16 + 8);
+        byte[] mac = null;
+        String ifname = fallbackName;
+        for (int[] a : attributes(r, 16 + 16)) {
+            if (a[0] == IFLA_ADDRESS) {
+                mac = new byte[a[2]];
+                r.get(a[1], mac);
+            } else if (a[0] == IFLA_IFNAME) {
+                byte[] raw = new byte[a[2]];
+                r.get(a[1], raw);
+                ifname = cString(raw);
+            }
+        }
+        return new Link(ifname, index, mac, flags);
+    }
+
+    /** An RTM_NEWADDR/RTM_DELADDR message, or null when it carries no address. */
+    static AddressMessage parseAddress(ByteBuffer r) {
+        int prefix = r.get(16 + 1) & 0xFF;
+        int index = r.getInt(16 + 4);
+        byte[] local = null;
+        byte[] address = null;
+        String label = null;
+        for (int[] a : attributes(r, 16 + 8)) {
+            byte[] value = new byte[a[2]];
+            r.get(a[1], value);
+            switch (a[0]) {
+                case IFA_LOCAL -> local = value;
+                case IFA_ADDRESS -> address = value;
+                case IFA_LABEL -> label = cString(value);
+                default -> {
+                }
+            }
+        }
+        // IPv4 puts our address in IFA_LOCAL (IFA_ADDRESS is the peer on point-to-point links); IPv6 only has IFA_ADDRESS.
+        byte[] chosen = local != null ? local : address;
+        if (chosen == null) {
+            return null;
+        }
+        try {
+            return new AddressMessage(index, new Present(InetAddress.getByAddress(chosen), prefix, label));
+        } catch (UnknownHostException e) {
+            return null; // a length the kernel would not send
+        }
     }
 
     /** "eth0:wm" marks our IPv4 addresses in `ip addr`; labels must start with the device name and fit 15 bytes. */

@@ -54,29 +54,43 @@ public final class TestNetwork implements AutoCloseable {
             create(bridge);
             run(bridge, "ip", "link", "add", "br0", "type", "bridge");
             run(bridge, "ip", "link", "set", "br0", "up");
-            int i = 0;
             for (String host : hostNames) {
-                i++;
                 String ns = prefix + "-" + host;
                 create(ns);
                 hosts.put(host, ns);
                 sysctl(ns, "net.ipv6.conf.all.accept_dad=0");
                 sysctl(ns, "net.ipv6.conf.default.accept_dad=0");
-                String port = "p" + i;
-                // Create the pair inside the host namespace, then move the peer end into the bridge's.
-                run(ns, "ip", "link", "add", "veth0", "type", "veth", "peer", "name", port);
-                run(ns, "ip", "link", "set", port, "netns", bridge);
-                run(bridge, "ip", "link", "set", port, "master", "br0");
-                run(bridge, "ip", "link", "set", port, "up");
-                run(ns, "ip", "link", "set", "lo", "up");
-                run(ns, "ip", "link", "set", "veth0", "up");
-                run(ns, "ip", "addr", "add", "198.51.100." + i + "/24", "dev", "veth0");
-                run(ns, "ip", "-6", "addr", "add", "2001:db8::" + i + "/64", "dev", "veth0", "nodad");
+                createLink(host);
             }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Creates the host's {@code veth0} and its bridge port, up, with the host's own addresses (done for
+     * every host at construction; call it again after {@link #deleteLink} to recreate the interface,
+     * which then has a new index).
+     */
+    public void createLink(String host) throws IOException {
+        String ns = hosts.get(host);
+        int i = new ArrayList<>(hosts.keySet()).indexOf(host) + 1;
+        String port = "p" + i;
+        // Create the pair inside the host namespace, then move the peer end into the bridge's.
+        run(ns, "ip", "link", "add", "veth0", "type", "veth", "peer", "name", port);
+        run(ns, "ip", "link", "set", port, "netns", bridge);
+        run(bridge, "ip", "link", "set", port, "master", "br0");
+        run(bridge, "ip", "link", "set", port, "up");
+        run(ns, "ip", "link", "set", "lo", "up");
+        run(ns, "ip", "link", "set", "veth0", "up");
+        run(ns, "ip", "addr", "add", "198.51.100." + i + "/24", "dev", "veth0");
+        run(ns, "ip", "-6", "addr", "add", "2001:db8::" + i + "/64", "dev", "veth0", "nodad");
+    }
+
+    /** Deletes the host's {@code veth0} (and so its bridge port), as unloading a driver would. */
+    public void deleteLink(String host) throws IOException {
+        run(hosts.get(host), "ip", "link", "del", "veth0");
     }
 
     /** The namespace name of a host. */

@@ -1,0 +1,35 @@
+package org.wackamole.network;
+
+import org.wackamole.config.VipAddress;
+
+/**
+ * What the host's network tells the cluster layer on its own initiative. Called on the network's
+ * own threads, never under the caller's locks: an implementation hands the news to its own executor
+ * and returns at once. Every method defaults to doing nothing.
+ */
+public interface NetworkListener {
+    /** Listens to nothing: the listener until one is set. */
+    NetworkListener NONE = new NetworkListener() {
+    };
+
+    /**
+     * An interface of the pool went away: deleted, administratively down, or without carrier. The
+     * network no longer puts back addresses of the groups held on it, and {@link VipNetwork#acquire}
+     * on it fails until it is back. The held groups stay held until the cluster releases them
+     * (which always works: an address on a deleted interface is gone with it).
+     */
+    default void interfaceLost(String name) {
+    }
+
+    /**
+     * The interface is usable again (possibly recreated, with a new index). Groups that were held on
+     * it when it was lost are not put back by the network: the cluster decides, and calls
+     * {@link VipNetwork#acquire} (which adds what is missing and announces) or {@link VipNetwork#release}.
+     */
+    default void interfaceBack(String name) {
+    }
+
+    /** A held address was removed by someone else and the network has put it back and announced it. */
+    default void addressRestored(VipAddress address) {
+    }
+}
