@@ -37,7 +37,9 @@ import org.wackamole.cluster.wire.WireCodec;
 import org.wackamole.cluster.wire.WireMessage;
 import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
+import org.wackamole.config.VipAddress;
 import org.wackamole.network.NetworkException;
+import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
 
 /**
@@ -124,6 +126,8 @@ public final class ClusterMember implements AutoCloseable {
     /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
     private final Map<String, Integer> failedAcquires = new HashMap<>();
     private final Set<String> cannotHold = new LinkedHashSet<>();
+    /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
+    private final Set<String> lostInterfaces = new LinkedHashSet<>();
     /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
     private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -178,6 +182,22 @@ public final class ClusterMember implements AutoCloseable {
      * {@link #resume()} (a server adapter joins early and claims once its connectors accept).
      */
     public void start(boolean eligible) throws Exception {
+        network.setListener(new NetworkListener() {
+            @Override
+            public void interfaceLost(String name) {
+                submit(() -> onInterfaceLost(name));
+            }
+
+            @Override
+            public void interfaceBack(String name) {
+                submit(() -> onInterfaceBack(name));
+            }
+
+            @Override
+            public void addressRestored(VipAddress address) {
+                submit(() -> announcements++);
+            }
+        });
         call(() -> {
             this.eligible = eligible;
             List<?> stale = network.removeStale(config.groups());
@@ -773,7 +793,7 @@ public final class ClusterMember implements AutoCloseable {
             requestRound("cannot hold " + g);
         }
         schedule(() -> {
-            if (!stopped && cannotHold.remove(g)) {
+            if (!stopped && !onLostInterface(g) && cannotHold.remove(g)) {
                 LOG.info("Trying {} here again", g);
                 requestRound("retry " + g);
             }
@@ -797,6 +817,55 @@ public final class ClusterMember implements AutoCloseable {
         if (changed) {
             network.knownMembers(Map.copyOf(memberMacs));
         }
+    }
+
+    /**
+     * An interface of the pool went down or away: its groups move to members that can hold them
+     * (released here first, so that they may take them at once), and come back when it returns.
+     */
+    private void onInterfaceLost(String name) {
+        if (!lostInterfaces.add(name)) {
+            return;
+        }
+        List<String> affected = config.groups().stream().filter(g -> usesInterface(g, name)).map(VipGroup::identity).toList();
+        LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
+        List<String> released = new ArrayList<>();
+        for (String g : affected) {
+            cannotHold.add(g);
+            if (held.contains(g) && release(g)) {
+                released.add(g);
+            }
+        }
+        if (!released.isEmpty() && viewKey != null) {
+            send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        requestRound("interface " + name + " lost");
+        publish();
+    }
+
+    private void onInterfaceBack(String name) {
+        if (!lostInterfaces.remove(name)) {
+            return;
+        }
+        List<String> back = new ArrayList<>();
+        for (VipGroup g : config.groups()) {
+            if (usesInterface(g, name) && !onLostInterface(g.identity()) && cannotHold.remove(g.identity())) {
+                failedAcquires.remove(g.identity());
+                back.add(g.identity());
+            }
+        }
+        LOG.info("Interface {} is back: {} may be held here again", name, back);
+        requestRound("interface " + name + " back");
+        publish();
+    }
+
+    private static boolean usesInterface(VipGroup group, String name) {
+        return group.addresses().stream().anyMatch(a -> a.interfaceName().equals(name));
+    }
+
+    private boolean onLostInterface(String identity) {
+        VipGroup group = config.group(identity);
+        return group != null && group.addresses().stream().anyMatch(a -> lostInterfaces.contains(a.interfaceName()));
     }
 
     /** What this member's state declines: groups an operator moved away and groups this host failed to hold. */
