@@ -10,4 +10,11 @@ public interface ClusterListener {
 
     default void statusChanged(MemberStatus status) {
     }
+
+    /**
+     * Another host answers for an address of the group: {@code member} names the former member whose
+     * kernel still answers (a stale holder), or is null for a host outside the cluster.
+     */
+    default void conflict(String group, String address, String mac, String member) {
+    }
 }

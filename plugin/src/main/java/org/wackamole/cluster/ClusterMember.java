@@ -138,7 +138,8 @@ public final class ClusterMember implements AutoCloseable {
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
-    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen;
+    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
+    private String lastConflict;
 
     private record Pending(Address src, WireMessage message) {
     }
@@ -196,6 +197,11 @@ public final class ClusterMember implements AutoCloseable {
             @Override
             public void addressRestored(VipAddress address) {
                 submit(() -> announcements++);
+            }
+
+            @Override
+            public void conflict(VipAddress address, String mac, String member, boolean probing) {
+                submit(() -> onConflict(address, mac, member, probing));
             }
         });
         call(() -> {
@@ -859,6 +865,17 @@ public final class ClusterMember implements AutoCloseable {
         publish();
     }
 
+    private void onConflict(VipAddress address, String mac, String member, boolean probing) {
+        conflicts++;
+        String group = config.groups().stream().filter(g -> g.addresses().contains(address)).map(VipGroup::identity)
+                .findFirst().orElse(address.address().getHostAddress());
+        lastConflict = java.time.Instant.now() + " " + address + " answered by " + mac
+                + (member == null ? " (no member of this cluster)" : " (stale: host of former member " + member + ")")
+                + (probing ? " before acquiring" : " while held here");
+        listeners.forEach(l -> l.conflict(group, address.address().getHostAddress(), mac, member));
+        publish();
+    }
+
     private static boolean usesInterface(VipGroup group, String name) {
         return group.addresses().stream().anyMatch(a -> a.interfaceName().equals(name));
     }
@@ -895,8 +912,8 @@ public final class ClusterMember implements AutoCloseable {
             LOG.info("This process did not run for {} ms", millis);
             return;
         }
-        LOG.warn("This process did not run for {} ms (peers may exclude a member silent for about {} ms): "
-                + "releasing every VIP until a round started after this pause confirms the view", millis, 2 * thresholdMillis);
+        LOG.warn("This process did not run for {} ms (longer than the {} ms after which peers may exclude it): "
+                + "releasing every VIP until a round started after this pause confirms the view", millis, thresholdMillis);
         releaseAll("paused for " + millis + " ms");
         awaitingReannounce.clear();
         do {
@@ -1017,7 +1034,8 @@ public final class ClusterMember implements AutoCloseable {
                 view == null ? null : String.valueOf(view.getCoord()),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
-                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds, pausesSeen));
+                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds, pausesSeen, conflicts),
+                lastConflict);
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }

@@ -20,19 +20,21 @@ public record MemberStatus(
         Set<String> held,
         Map<String, String> allocation,
         int pendingBalanceMoves,
-        Counters counters) {
+        Counters counters,
+        String lastConflict) {
 
     /**
      * Monotonic counters since start.
      *
-     * @param pauses times this process did not run for longer than a peer may tolerate (it then rejoined)
+     * @param pauses    times this process did not run for longer than a peer may tolerate (it then let go of its VIPs)
+     * @param conflicts times another host was seen answering for a pool address (see {@code lastConflict})
      */
     public record Counters(long acquisitions, long releases, long announcements, long failovers,
-                           long lastFailoverMillis, long droppedMessages, long rounds, long pauses) {
+                           long lastFailoverMillis, long droppedMessages, long rounds, long pauses, long conflicts) {
     }
 
     static MemberStatus initial(String cluster, String node) {
         return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
-                new Counters(0, 0, 0, 0, -1, 0, 0, 0));
+                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0), null);
     }
 }

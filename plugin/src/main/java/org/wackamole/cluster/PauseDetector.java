@@ -80,10 +80,11 @@ final class PauseDetector {
     }
 
     /**
-     * Half the shortest pause after which peers could exclude us: FD_ALL3 suspects a member silent for
-     * {@code timeout} (our last heartbeat left up to {@code interval} before the pause), then
-     * VERIFY_SUSPECT2 waits its {@code timeout} for any sign of life. The factor of two leaves room
-     * for heartbeats lost just before the pause and for the network's delay.
+     * The shortest pause after which peers could exclude us, less one heartbeat: FD_ALL3 suspects a
+     * member silent for {@code timeout} (our last heartbeat left up to {@code interval} before the
+     * pause), then VERIFY_SUSPECT2 waits its {@code timeout} for any sign of life; one more interval
+     * covers a heartbeat lost just before the pause. Lower would make every scheduling hiccup drop
+     * our VIPs; higher would let an excluded member keep its addresses until a merge.
      */
     static long thresholdFor(ProtocolStack stack) {
         FD_ALL3 fd = stack.findProtocol(FD_ALL3.class);
@@ -92,6 +93,6 @@ final class PauseDetector {
         }
         VERIFY_SUSPECT2 verify = stack.findProtocol(VERIFY_SUSPECT2.class);
         long exclusion = fd.getTimeout() - fd.getInterval() + (verify == null ? 0 : verify.getTimeout());
-        return Math.max(2 * TICK_MS, exclusion / 2);
+        return Math.max(2 * TICK_MS, exclusion - fd.getInterval());
     }
 }

@@ -55,14 +55,15 @@ import org.wackamole.network.VipNetworks;
 public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     public static final String NOTIFICATION_ACQUIRED = "org.wackamole.vip.acquired";
     public static final String NOTIFICATION_RELEASED = "org.wackamole.vip.released";
+    public static final String NOTIFICATION_CONFLICT = "org.wackamole.vip.conflict";
     private static final Logger LOG = LoggerFactory.getLogger(WackamoleComponent.class);
 
     private final Server server;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final NetworkLog dryRunLog = new NetworkLog();
     private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(
-            new MBeanNotificationInfo(new String[] {NOTIFICATION_ACQUIRED, NOTIFICATION_RELEASED},
-                    Notification.class.getName(), "A VIP group was acquired or released by this member"));
+            new MBeanNotificationInfo(new String[] {NOTIFICATION_ACQUIRED, NOTIFICATION_RELEASED, NOTIFICATION_CONFLICT},
+                    Notification.class.getName(), "A VIP group was acquired or released by this member, or another host answers for it"));
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
     private final LifeCycle.Listener serverEvents = new LifeCycle.Listener() {
@@ -232,6 +233,11 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
             @Override
             public void acquired(String group) {
                 sendNotification(NOTIFICATION_ACQUIRED, group);
+            }
+
+            @Override
+            public void conflict(String group, String address, String mac, String member) {
+                sendNotification(NOTIFICATION_CONFLICT, group);
             }
 
             @Override
@@ -489,6 +495,17 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     @ManagedAttribute(value = "Times this process did not run for longer than peers tolerate, and so released its VIPs", name = "Pauses", readonly = true)
     public long getPauses() {
         return counter(MemberStatus.Counters::pauses, 0);
+    }
+
+    @ManagedAttribute(value = "Times another host was seen answering ARP for a pool address (probe before acquiring, or while held)", name = "Conflicts", readonly = true)
+    public long getConflicts() {
+        return counter(MemberStatus.Counters::conflicts, 0);
+    }
+
+    @ManagedAttribute(value = "The latest address conflict: when, which address, which MAC, stale member or foreign host", name = "LastConflict", readonly = true)
+    public String getLastConflict() {
+        MemberStatus s = status();
+        return s == null ? null : s.lastConflict();
     }
 
     private long counter(java.util.function.ToLongFunction<MemberStatus.Counters> which, long whenStopped) {

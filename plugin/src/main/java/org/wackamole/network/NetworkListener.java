@@ -32,4 +32,18 @@ public interface NetworkListener {
     /** A held address was removed by someone else and the network has put it back and announced it. */
     default void addressRestored(VipAddress address) {
     }
+
+    /**
+     * Another host answers for one of our addresses.
+     *
+     * @param address  the pool address
+     * @param mac      the other host's hardware address
+     * @param member   the node that host ran when it was a member of this cluster (its JVM died, its
+     *                 kernel still answers: a stale holder we take over from and out-announce), or
+     *                 null for a host that is no member (a conflict: another cluster, a static address)
+     * @param probing  true when seen by the probe before adding the address (a foreign answer then
+     *                 made {@link VipNetwork#acquire} fail), false while we hold it (we re-announce)
+     */
+    default void conflict(VipAddress address, String mac, String member, boolean probing) {
+    }
 }

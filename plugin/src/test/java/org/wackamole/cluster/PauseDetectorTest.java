@@ -71,14 +71,14 @@ class PauseDetectorTest {
     }
 
     @Test
-    void thresholdIsHalfTheShortestSilencePeersExcludeForInTheShippedStacks() throws Exception {
-        // FD_ALL3 timeout 250 - interval 50 + VERIFY_SUSPECT2 100 = 300 ms of silence: half is 150.
+    void thresholdIsTheShortestSilencePeersExcludeForLessAHeartbeatInTheShippedStacks() throws Exception {
+        // FD_ALL3 timeout 250 - interval 50 + VERIFY_SUSPECT2 100 = 300 ms of silence, less one interval: 250.
         try (JChannel ch = new JChannel(getClass().getClassLoader().getResourceAsStream("wackamole-udp.xml"))) {
-            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(150);
+            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(250);
         }
-        // 150 - 50 + 50 = 150 ms: half is 75.
+        // 150 - 50 + 50 = 150 ms, less 50: 100.
         try (JChannel ch = new JChannel(getClass().getClassLoader().getResourceAsStream("wackamole-udp-fast.xml"))) {
-            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(75);
+            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(100);
         }
     }
 

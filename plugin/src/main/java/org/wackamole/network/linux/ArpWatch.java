@@ -29,8 +29,20 @@ final class ArpWatch implements AutoCloseable {
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
     private static final byte[] ANY = {0, 0, 0, 0};
 
-    /** A foreign MAC seen claiming a watched address. */
-    record Claim(Inet4Address address, String mac, int ifindex, long nanos) {
+    /**
+     * A foreign MAC seen claiming a watched address.
+     *
+     * @param probeAnswer an ARP reply to a probe (target address 0.0.0.0, RFC 5227): only such a frame
+     *                    answers the question a probe asks now; a gratuitous ARP read late from the
+     *                    socket's queue could be older than the probe
+     */
+    record Claim(Inet4Address address, String mac, boolean probeAnswer, long nanos) {
+    }
+
+    /** How the network opens its watch (in the caller's namespace). */
+    @FunctionalInterface
+    interface Opener {
+        ArpWatch open(Predicate<String> ownMac, Listener listener) throws NetworkException;
     }
 
     /** Called on the reader thread for every foreign claim of a watched address; keep it short. */
@@ -44,6 +56,7 @@ final class ArpWatch implements AutoCloseable {
     private final Listener listener;
     private final Set<InetAddress> watched = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Claim> latest = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Claim> latestProbeAnswer = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -74,6 +87,12 @@ final class ArpWatch implements AutoCloseable {
     /** The latest foreign claim of the address seen at or after {@code sinceNanos}, or null. */
     Claim claimSince(Inet4Address address, long sinceNanos) {
         Claim c = latest.get(address);
+        return c != null && c.nanos() - sinceNanos >= 0 ? c : null;
+    }
+
+    /** The latest foreign answer to a probe for the address read at or after {@code sinceNanos}, or null. */
+    Claim probeAnswerSince(Inet4Address address, long sinceNanos) {
+        Claim c = latestProbeAnswer.get(address);
         return c != null && c.nanos() - sinceNanos >= 0 ? c : null;
     }
 
@@ -110,6 +129,9 @@ final class ArpWatch implements AutoCloseable {
             Claim c = parse(buf, (int) n, System.nanoTime());
             if (c != null && watched.contains(c.address()) && !ownMac.test(c.mac())) {
                 latest.put(c.address(), c);
+                if (c.probeAnswer()) {
+                    latestProbeAnswer.put(c.address(), c);
+                }
                 try {
                     listener.claimed(c);
                 } catch (RuntimeException e) {
@@ -137,7 +159,8 @@ final class ArpWatch implements AutoCloseable {
         try {
             Inet4Address address = (Inet4Address) InetAddress.getByAddress(sender);
             String mac = HexFormat.ofDelimiter(":").formatHex(frame, 22, 28);
-            return new Claim(address, mac, -1, nanos);
+            boolean toProbe = op == 2 && frame[38] == 0 && frame[39] == 0 && frame[40] == 0 && frame[41] == 0;
+            return new Claim(address, mac, toProbe, nanos);
         } catch (UnknownHostException e) {
             return null;
         }

@@ -29,9 +29,12 @@ class ArpWatchTest {
         ArpWatch.Claim c = ArpWatch.parse(gratuitous, gratuitous.length, 5);
         assertThat(c.address()).isEqualTo(vip);
         assertThat(c.mac()).isEqualTo("02:00:00:00:00:07");
+        assertThat(c.probeAnswer()).isFalse();
         byte[] reply = gratuitous.clone();
         reply[21] = 2;
-        assertThat(ArpWatch.parse(reply, reply.length, 5)).isNotNull();
+        assertThat(ArpWatch.parse(reply, reply.length, 5).probeAnswer()).isFalse();
+        reply[38] = reply[39] = reply[40] = reply[41] = 0; // the answer to a probe goes to 0.0.0.0
+        assertThat(ArpWatch.parse(reply, reply.length, 5).probeAnswer()).isTrue();
         byte[] probe = gratuitous.clone();
         probe[28] = probe[29] = probe[30] = probe[31] = 0;
         assertThat(ArpWatch.parse(probe, probe.length, 5)).isNull();
@@ -73,12 +76,12 @@ class ArpWatchTest {
                 long probed = System.nanoTime();
                 watch.probe(veth, vip);
                 long deadline = probed + 1_000_000_000L;
-                while (watch.claimSince(vip, probed) == null && System.nanoTime() < deadline) {
+                while (watch.probeAnswerSince(vip, probed) == null && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
                 long micros = (System.nanoTime() - probed) / 1000;
                 System.out.println("ARP probe answered by the holder within " + micros + " us");
-                assertThat(watch.claimSince(vip, probed).mac()).isEqualTo(macA);
+                assertThat(watch.probeAnswerSince(vip, probed).mac()).isEqualTo(macA);
                 assertThat(seen).allMatch(c -> c.mac().equals(macA)); // b's own probes are not claims
             } finally {
                 watch.close();

@@ -1,0 +1,88 @@
+package org.wackamole.network.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.wackamole.config.NetworkSettings;
+import org.wackamole.config.VipAddress;
+import org.wackamole.config.VipGroup;
+import org.wackamole.config.WackamoleConfig;
+import org.wackamole.network.NetworkException;
+import org.wackamole.network.NetworkListener;
+
+/**
+ * Address conflicts seen from the wire, in namespaces this test creates: a host answering for a VIP
+ * before we take it (foreign: refused; a former member: taken over), and a host claiming a VIP we
+ * hold (defended by announcing again). Root only.
+ */
+@Timeout(60)
+class LinuxNetworkConflictTest {
+    record Seen(String address, String mac, String member, boolean probing) {
+    }
+
+    @Test
+    void foreignHoldersAreRefusedStaleMembersTakenOverAndClaimsWhileHeldDefended() throws Exception {
+        String why = TestNetwork.whyUnavailable();
+        assumeTrue(why == null, why);
+        Map<String, String> s = new HashMap<>();
+        s.put("wackamole.interface", "veth0");
+        s.put("wackamole.vips", "198.51.100.10/32");
+        VipGroup group = WackamoleConfig.parse(s, () -> "test").groups().get(0);
+        try (TestNetwork net = new TestNetwork("a", "b")) {
+            String macA = net.mac("a");
+            LinuxNetwork a = net.inNamespace("a", () -> LinuxNetwork.open(NetworkSettings.defaults()));
+            LinuxNetwork b = net.inNamespace("b", () -> LinuxNetwork.open(NetworkSettings.defaults()));
+            List<Seen> seen = new CopyOnWriteArrayList<>();
+            b.setListener(new NetworkListener() {
+                @Override
+                public void conflict(VipAddress address, String mac, String member, boolean probing) {
+                    seen.add(new Seen(address.address().getHostAddress(), mac, member, probing));
+                }
+            });
+            try {
+                a.acquire(group); // a host outside b's cluster holds the VIP
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> b.acquire(group)).isInstanceOf(NetworkException.class)
+                        .hasMessageContaining("198.51.100.10 is answered by " + macA)
+                        .hasMessageContaining("no member of this cluster");
+                System.out.println("refusing took " + (System.nanoTime() - start) / 1000 + " us");
+                assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "veth0")).doesNotContain("198.51.100.10/32");
+                assertThat(seen).contains(new Seen("198.51.100.10", macA, null, true));
+
+                // The same host, known as the host of a member whose JVM died: taken over, reported as stale.
+                b.knownMembers(Map.of(macA, "h-a"));
+                b.acquire(group);
+                assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "veth0")).contains("198.51.100.10/32");
+                assertThat(seen).contains(new Seen("198.51.100.10", macA, "h-a", true));
+
+                // a's kernel keeps claiming it (here: a announces): b sees it while holding and announces again.
+                long before = b.announcements();
+                a.announce(group);
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> seen.contains(new Seen("198.51.100.10", macA, "h-a", false)));
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> b.announcements() > before);
+                assertThat(b.conflicts()).isGreaterThanOrEqualTo(3);
+
+                // Nobody else answers: taking a free VIP costs only the probe's short wait.
+                VipGroup free = WackamoleConfig.parse(Map.of("wackamole.interface", "veth0", "wackamole.vips", "198.51.100.11/32"),
+                        () -> "test").groups().get(0);
+                long t = System.nanoTime();
+                b.acquire(free);
+                long micros = (System.nanoTime() - t) / 1000;
+                System.out.println("acquiring a free VIP with its probe took " + micros + " us");
+                assertThat(micros).isGreaterThanOrEqualTo(LinuxNetwork.PROBE_WAIT_NANOS / 1000);
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+}
