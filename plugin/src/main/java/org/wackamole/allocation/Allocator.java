@@ -26,6 +26,11 @@ public final class Allocator {
         PreferenceRule.apply(w);
         Quotas.compute(w);
         CoverageRule.apply(w);
+        // Coverage can leave a member above its quota (its takers declined the group). The quotas'
+        // rounding favours members already above their floor, so recompute them on the counts after
+        // coverage: balance then works towards the targets the next round would compute from this
+        // round's result, and a settled allocation is a fixed point. Without declines this changes nothing.
+        Quotas.compute(w);
         BalanceRule.apply(w);
         return Allocation.from(w, keepers);
     }

@@ -6,7 +6,8 @@ import java.util.PriorityQueue;
 
 /**
  * Rule 1: every group nobody holds goes, in pool order, to the eligible member furthest below its
- * quota (ties: view order), skipping members that decline it unless every eligible member does.
+ * quota (ties: view order), skipping members that decline it unless every member still below its
+ * quota does (a decline every eligible member shares is already void, see {@link Workspace}).
  * This is the failover path, so it is never limited by the balance rate.
  */
 final class CoverageRule {

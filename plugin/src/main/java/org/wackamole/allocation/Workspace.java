@@ -87,6 +87,7 @@ final class Workspace {
                 }
             }
         }
+        voidUnhonourableDeclines();
         // Built in view order so that preferredBy lists are in view order.
         for (int i = 0; i < memberCount; i++) {
             if (!eligible[i]) {
@@ -148,6 +149,36 @@ final class Workspace {
         quota = new int[memberCount];
         saturated = new boolean[memberCount];
         balanceMovesLeft = request.perRound();
+    }
+
+    /**
+     * A decline only means "somebody else, if anyone can": a group that every eligible member declines
+     * is treated as declined by nobody. Otherwise its holder would drop its claim every round and
+     * coverage would hand it from one decliner to the next, a planned move each time.
+     */
+    private void voidUnhonourableDeclines() {
+        BitSet declinedByAll = null;
+        for (int i = 0; i < memberCount; i++) {
+            if (!eligible[i]) {
+                continue;
+            }
+            if (declines[i] == null) {
+                return;
+            }
+            if (declinedByAll == null) {
+                declinedByAll = (BitSet) declines[i].clone();
+            } else {
+                declinedByAll.and(declines[i]);
+            }
+        }
+        if (declinedByAll == null || declinedByAll.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < memberCount; i++) {
+            if (declines[i] != null) {
+                declines[i].andNot(declinedByAll);
+            }
+        }
     }
 
     boolean prefers(int member, int group) {

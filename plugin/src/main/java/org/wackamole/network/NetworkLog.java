@@ -8,12 +8,21 @@ import java.util.List;
  * that an invariant checker can replay who held what at every instant.
  */
 public final class NetworkLog {
-    /** {@link #VIEW} is noted by whoever watches the cluster; the others by {@link InMemoryNetwork}. */
-    public enum Kind { ACQUIRE, RELEASE, ANNOUNCE, CRASH, VIEW }
+    /**
+     * {@link #ACQUIRE}, {@link #RELEASE}, {@link #ANNOUNCE}, {@link #KILL}, {@link #HOST_DOWN} and
+     * {@link #START} are noted by {@link InMemoryNetwork}; {@link #SEGMENTS} by whoever cuts and heals
+     * the network (a test farm's fault injector); {@link #VIEW} by whoever watches a member's view,
+     * for information only: what a member believes is no verdict.
+     */
+    public enum Kind { ACQUIRE, RELEASE, ANNOUNCE, KILL, HOST_DOWN, START, SEGMENTS, VIEW }
 
     /**
-     * One entry. {@code subject} is the group for address changes, null for {@link Kind#CRASH}
-     * (everything the member held is gone), and the comma-separated members for {@link Kind#VIEW}.
+     * One entry. {@code member} names the host (null for {@link Kind#SEGMENTS}). {@code subject} is
+     * the group for address changes; null for {@link Kind#KILL} (the process died, its addresses
+     * stay), {@link Kind#HOST_DOWN} (every address of the host is unreachable) and {@link Kind#START}
+     * (a new process on the host); for {@link Kind#SEGMENTS} the connected segments, hosts
+     * comma-separated and segments separated by {@code |} (empty: one segment, everything connected;
+     * a host named in no segment reaches them all); for {@link Kind#VIEW} the comma-separated members.
      */
     public record Event(long seq, long nanos, String member, Kind kind, String subject) {
     }

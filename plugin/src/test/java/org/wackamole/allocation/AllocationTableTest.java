@@ -38,6 +38,7 @@ class AllocationTableTest {
         int perRound = AllocationRequest.ALL;
         final Map<String, List<String>> expect = new LinkedHashMap<>();
         final List<String> moves = new ArrayList<>();
+        boolean noMoves;
         Integer pending;
 
         Case(String title) {
@@ -77,6 +78,12 @@ class AllocationTableTest {
                 case "perRound" -> perRound = rest.get(0).equals("all") ? AllocationRequest.ALL : Integer.parseInt(rest.get(0));
                 case "expect" -> expect.put(rest.get(0), List.copyOf(rest.subList(1, rest.size())));
                 case "move" -> moves.add(String.join(" ", rest));
+                case "moves" -> {
+                    if (!rest.equals(List.of("none"))) {
+                        throw new IllegalStateException("line " + lineNo + ": write 'moves none' or 'move G FROM -> TO REASON'");
+                    }
+                    noMoves = true;
+                }
                 case "pending" -> pending = Integer.parseInt(rest.get(0));
                 default -> throw new IllegalStateException("line " + lineNo + ": unknown word " + words.get(0));
             }
@@ -110,6 +117,9 @@ class AllocationTableTest {
             Allocation a = Allocator.allocate(new AllocationRequest(members, groups, claims, perRound));
             for (Map.Entry<String, List<String>> e : expect.entrySet()) {
                 assertThat(a.groupsOf(e.getKey())).as("groups of %s in %s", e.getKey(), a).containsExactlyElementsOf(e.getValue());
+            }
+            if (noMoves) {
+                assertThat(a.moves()).as("moves").isEmpty();
             }
             if (!moves.isEmpty()) {
                 assertThat(a.moves().stream().map(Case::format).toList()).as("moves").containsExactlyElementsOf(moves);

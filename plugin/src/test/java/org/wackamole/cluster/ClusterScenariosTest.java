@@ -8,16 +8,39 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wackamole.network.NetworkLog;
 
-/** The protocol's scenarios on real JGroups, many members in one JVM, checked by the invariant checker. */
+/**
+ * The protocol's scenarios on real JGroups, many members in one JVM, judged from outside by the
+ * invariant checker: the addresses on the hosts and the segments the farm cut, not the members' views.
+ */
 @Timeout(120)
 class ClusterScenariosTest {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterScenariosTest.class);
     private static final Duration SETTLE = Duration.ofSeconds(15);
+    /**
+     * Duplicates after a heal, counted from the heal itself: MERGE3 here sends its info every
+     * 0.3-0.6 s and checks every 1.5 s, then the merge view and one round: about 2.2 s at worst.
+     */
+    static final long MERGE_BOUND_MS = 3000;
+    /**
+     * A killed process's address beside its successor's: the farm's systemd clean-up runs 1 s after
+     * the kill (the README's ExecStopPost, the documented remedy); 0.5 s for scheduling on 2 busy cores.
+     */
+    static final long STALE_AFTER_KILL_MS = 1500;
 
-    private static void assertNoViolations(InJvmFarm farm, long maxGapMillis) {
-        List<String> violations = InvariantChecker.check(farm.log.events(), 1500, maxGapMillis, System.nanoTime());
-        assertThat(violations).as("invariant violations").isEmpty();
+    private static InvariantChecker.Report assertNoViolations(InJvmFarm farm, long maxGapMillis) {
+        InvariantChecker.Report report = InvariantChecker.check(farm.log.events(),
+                new InvariantChecker.Bounds(MERGE_BOUND_MS, maxGapMillis, STALE_AFTER_KILL_MS), System.nanoTime());
+        LOG.info("{}: {}", farm.cluster, report.figures());
+        report.staleAfterKill().forEach(LOG::info);
+        if (!report.violations().isEmpty()) {
+            farm.log.events().forEach(e -> LOG.info("log {}", e));
+        }
+        assertThat(report.violations()).as("invariant violations").isEmpty();
+        return report;
     }
 
     @Test
@@ -74,6 +97,70 @@ class ClusterScenariosTest {
         }
     }
 
+    /**
+     * kill -9 with the host alive: the survivors take the VIPs at once while the killed process's
+     * host still has them: a double holder until the farm's systemd clean-up runs, 1 s after the kill
+     * (bounded by {@link #STALE_AFTER_KILL_MS}), reported as "stale holder after kill".
+     */
+    @Test
+    void killWithTheHostAliveLeavesAStaleHolderUntilTheCleanUp() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            java.util.Set<String> bHeld = farm.nodes.get("b").network.held();
+            farm.kill("b");
+            assertThat(farm.nodes.get("b").network.held()).as("a killed process's addresses stay on its host").isEqualTo(bHeld);
+            farm.awaitSettled(SETTLE); // includes: nothing left on b's host
+            InvariantChecker.Report report = assertNoViolations(farm, 2000);
+            assertThat(report.staleAfterKill()).as("each of b's groups was on two hosts for a while").hasSize(bHeld.size());
+            assertThat(report.longestStaleAfterKillMillis()).isPositive().isLessThanOrEqualTo(STALE_AFTER_KILL_MS);
+        }
+    }
+
+    /** Without any clean-up the address stays on the killed host until its next start: the checker says so. */
+    @Test
+    void withoutCleanUpAKilledHostIsAStaleHolderUntilItsNextStart() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            farm.cleanupAfterKill = null;
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            farm.kill("b");
+            org.awaitility.Awaitility.await().atMost(SETTLE).until(() ->
+                    farm.nodes.get("a").network.held().size() + farm.nodes.get("c").network.held().size() == 6);
+            Thread.sleep(STALE_AFTER_KILL_MS + 200);
+            assertThat(farm.nodes.get("b").network.held()).as("still on b's host").hasSize(2);
+            farm.start("b"); // its removeStale clears the host before it joins
+            farm.awaitSettled(SETTLE);
+            InvariantChecker.Report report = InvariantChecker.check(farm.log.events(),
+                    new InvariantChecker.Bounds(MERGE_BOUND_MS, 2000, STALE_AFTER_KILL_MS), System.nanoTime());
+            LOG.info("{}: {}", farm.cluster, report.figures());
+            assertThat(report.violations()).hasSize(2).allMatch(v -> v.startsWith("stale holder after kill: "));
+            assertThat(report.longestStaleAfterKillMillis()).isGreaterThan(STALE_AFTER_KILL_MS);
+        }
+    }
+
+    /** Host death: its addresses answer nobody, so there is no stale holder; FD_ALL3 finds it out. */
+    @Test
+    void hostDeathIsCoveredWithoutAStaleHolder() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            farm.killHost("a"); // the coordinator
+            assertThat(farm.nodes.get("a").network.held()).isEmpty();
+            farm.awaitSettled(SETTLE);
+            // FD_ALL3 600 ms + its 100 ms interval + VERIFY_SUSPECT2 100 ms, then a round: about 0.9 s.
+            InvariantChecker.Report report = assertNoViolations(farm, 2000);
+            assertThat(report.staleAfterKill()).isEmpty();
+            assertThat(farm.holdings().values().stream().mapToInt(java.util.Set::size).sum()).isEqualTo(6);
+        }
+    }
+
     @Test
     void gracefulLeaveReleasesFirst() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
@@ -120,7 +207,6 @@ class ClusterScenariosTest {
             farm.leave("a");
             farm.awaitSettled(SETTLE);
             int before = farm.log.size();
-            farm.nodes.remove("a");
             farm.start("a", "wackamole.prefer", farm.pool.get(0));
             farm.awaitSettled(SETTLE);
             List<NetworkLog.Event> after = farm.log.events().subList(before, farm.log.size());
@@ -224,17 +310,30 @@ class ClusterScenariosTest {
     @Test
     void gradualBalancingMovesOneGroupPerRound() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(12, Map.of("wackamole.balance.perRound", "1", "wackamole.balance.interval", "200ms"))) {
-            farm.start("a");
+            InJvmFarm.Node a = farm.start("a");
             farm.awaitSettled(SETTLE);
             int before = farm.log.size();
+            long roundsBefore = a.member.status().counters().rounds();
+            java.util.concurrent.atomic.AtomicInteger mostPending = new java.util.concurrent.atomic.AtomicInteger();
+            a.member.addListener(new ClusterListener() {
+                @Override
+                public void statusChanged(MemberStatus status) {
+                    mostPending.accumulateAndGet(status.pendingBalanceMoves(), Math::max);
+                }
+            });
             farm.start("b");
             farm.start("c");
             farm.awaitSettled(SETTLE);
             List<NetworkLog.Event> releases = farm.log.events().subList(before, farm.log.size()).stream()
                     .filter(e -> e.kind() == NetworkLog.Kind.RELEASE).toList();
             assertThat(releases).hasSize(8);
-            long spreadMillis = (releases.get(7).nanos() - releases.get(0).nanos()) / 1_000_000;
-            assertThat(spreadMillis).as("eight moves need at least seven balance rounds").isGreaterThanOrEqualTo(7 * 200 / 2);
+            // Counted in rounds, not milliseconds: the two views and the two joiners' "mature" requests
+            // start rounds of their own besides the 200 ms timer, so the time eight moves take varies
+            // (655 ms were seen on a loaded machine, against a bound of 700 that this test used to have).
+            long rounds = a.member.status().counters().rounds() - roundsBefore;
+            assertThat(rounds).as("eight moves, one per round").isGreaterThanOrEqualTo(8);
+            // a's decisions left moves for later rounds (with perRound=all they would leave none).
+            assertThat(mostPending.get()).as("balance moves left for later rounds").isGreaterThanOrEqualTo(4);
             assertNoViolations(farm, 1000);
         }
     }

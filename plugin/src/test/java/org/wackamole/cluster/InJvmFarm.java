@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -36,9 +40,30 @@ import org.wackamole.network.NetworkLog;
 /**
  * Many members in one JVM over JGroups' SHARED_LOOPBACK, each with a recording network, and DISCARD
  * in every stack to cut partitions. Real JGroups: real views, real failure detection, real merges.
+ *
+ * <p>Each name is a host with one process at a time. Faults are those of a real farm: {@link #kill}
+ * (kill -9: the process dies, the host keeps its addresses and answers for them), {@link #killHost}
+ * (host death: link cut, then the process dies; its addresses answer nobody), {@link #partition} and
+ * {@link #heal}. The farm is the fault injector, so it records the connected segments in the log
+ * ({@link NetworkLog.Kind#SEGMENTS}); {@link InvariantChecker} judges from those and the addresses,
+ * never from members' views.
+ *
+ * <p>After a kill the addresses stay until the next process on the host removes them at start, or
+ * until the clean-up the README's systemd unit runs ({@code ExecStopPost}, the documented remedy)
+ * removes them: modelled here as {@link InMemoryNetwork#cleanUp} {@link #cleanupAfterKill} after the
+ * kill (1 s by default, about what a JVM needs to start and run it; null: no clean-up). As under
+ * systemd, a restart waits for that clean-up: it runs before the new process starts.
  */
 final class InJvmFarm implements AutoCloseable {
     private static final AtomicInteger FARMS = new AtomicInteger();
+    private static final ScheduledExecutorService CLEANUPS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "farm-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Delay of the systemd clean-up after a kill; null: none (addresses stay until the next start). */
+    volatile Duration cleanupAfterKill = Duration.ofSeconds(1);
 
     final NetworkLog log = new NetworkLog();
     final String cluster = "farm-" + FARMS.incrementAndGet() + "-" + ProcessHandle.current().pid();
@@ -54,6 +79,8 @@ final class InJvmFarm implements AutoCloseable {
         final DROP drop;
         final WackamoleConfig config;
         volatile boolean alive = true;
+        /** The pending systemd clean-up after a kill, if any. */
+        volatile ScheduledFuture<?> cleanup;
 
         Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, DROP drop, WackamoleConfig config) {
             this.name = name;
@@ -88,20 +115,41 @@ final class InJvmFarm implements AutoCloseable {
         this(groups, Map.of());
     }
 
+    /** Starts a process on host {@code name}: a new host, or the next process of one whose process is gone. */
     Node start(String name, String... settings) throws Exception {
+        Node previous = nodes.get(name);
+        if (previous != null && previous.alive) {
+            throw new IllegalStateException(name + " is running");
+        }
         Map<String, String> s = new HashMap<>(common);
         for (int i = 0; i < settings.length; i += 2) {
             s.put(settings[i], settings[i + 1]);
         }
         s.put("wackamole.node", name);
         WackamoleConfig config = WackamoleConfig.parse(s, () -> name);
-        InMemoryNetwork network = new InMemoryNetwork(name, log);
+        InMemoryNetwork network;
+        if (previous == null) {
+            network = new InMemoryNetwork(name, log);
+        } else {
+            // systemd runs ExecStopPost to its end before it restarts the service.
+            ScheduledFuture<?> pending = previous.cleanup;
+            if (pending != null) {
+                if (pending.cancel(false)) {
+                    cleanUp(previous);
+                } else {
+                    pending.get();
+                }
+            }
+            network = previous.network.nextProcess();
+            closeQuietly(previous); // a dead host's channel was left open until it comes back
+        }
         DISCARD discard = new DISCARD();
         DROP drop = new DROP();
         ClusterMember member = new ClusterMember(config, network, () -> channel(discard, drop));
         member.addListener(new ClusterListener() {
             private String lastView;
 
+            // For information (the failover benchmark measures from it); the checker ignores views.
             @Override
             public void statusChanged(MemberStatus status) {
                 if (status.viewId() != null && !status.viewId().equals(lastView)) {
@@ -134,16 +182,50 @@ final class InJvmFarm implements AutoCloseable {
                 new FRAG4());
     }
 
-    /** A crash: the member stops answering and its host's addresses are gone; nobody is told. */
+    /**
+     * kill -9 with the host alive: the process stops at once and nobody is told; its addresses stay on
+     * the host, answering, until the clean-up {@link #cleanupAfterKill} later or the next start.
+     */
     void kill(String name) {
         Node n = nodes.get(name);
         n.alive = false;
+        n.network.processKilled();
+        Duration delay = cleanupAfterKill;
+        if (delay != null) {
+            n.cleanup = CLEANUPS.schedule(() -> cleanUp(n), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
         n.member.halt();
-        n.network.crash();
-        JChannel ch = n.member.channel();
         n.discard.discardAll(true);
-        // FD_SOCK2's socket closes as a killed process's would; the LEAVE is discarded.
+        // FD_SOCK2's socket closes as a killed process's would. A killed process sends no LEAVE: the
+        // one close() sends is discarded, and without this close() would wait GMS's leave_timeout
+        // (1 s) for its answer before the socket closes, delaying detection by as much.
+        closeQuietly(n);
+    }
+
+    private static void closeQuietly(Node n) {
+        JChannel ch = n.member.channel();
+        GMS gms = ch.getProtocolStack().findProtocol(GMS.class);
+        if (gms != null) {
+            gms.setLeaveTimeout(1);
+        }
         ch.close();
+    }
+
+    private static void cleanUp(Node n) {
+        n.network.cleanUp(n.config.groups());
+    }
+
+    /**
+     * Host death: its link is cut (nothing it sends or would answer arrives), its addresses answer
+     * nobody, and its process dies with it. No socket closes: peers find out by FD_ALL3's timeout.
+     */
+    void killHost(String name) {
+        Node n = nodes.get(name);
+        n.alive = false;
+        n.discard.discardAll(true);
+        n.network.hostDied();
+        n.member.halt();
+        // The channel stays open (a dead host sends no FIN); close() disposes of it.
     }
 
     void leave(String name) {
@@ -152,8 +234,13 @@ final class InJvmFarm implements AutoCloseable {
         n.member.leave();
     }
 
-    /** Cuts the farm into the given groups of names: members only hear members of their own group. */
+    /**
+     * Cuts the farm into the given groups of names: members only hear members of their own group.
+     * Recorded as the connected segments; a host named in no group (one whose process is dead, say)
+     * counts as reaching every segment, the strict choice.
+     */
     void partition(List<List<String>> parts) {
+        log.add(null, NetworkLog.Kind.SEGMENTS, parts.stream().map(p -> String.join(",", p)).collect(Collectors.joining("|")));
         for (List<String> part : parts) {
             for (String name : part) {
                 Node n = nodes.get(name);
@@ -169,6 +256,7 @@ final class InJvmFarm implements AutoCloseable {
 
     void heal() {
         live().forEach(n -> n.discard.resetIgnoredMembers());
+        log.add(null, NetworkLog.Kind.SEGMENTS, "");
     }
 
     List<Node> live() {
@@ -206,6 +294,12 @@ final class InJvmFarm implements AutoCloseable {
 
     List<String> problems(List<List<String>> parts) {
         List<String> problems = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            Set<String> left = n.alive ? Set.of() : n.network.held();
+            if (!left.isEmpty()) {
+                problems.add(n.name + " is down but its host still has " + left);
+            }
+        }
         for (List<String> part : parts) {
             List<Node> members = part.stream().map(nodes::get).toList();
             Set<String> names = new HashSet<>(part);
@@ -271,6 +365,13 @@ final class InJvmFarm implements AutoCloseable {
     @Override
     public void close() {
         for (Node n : nodes.values()) {
+            ScheduledFuture<?> pending = n.cleanup;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            if (!n.alive) {
+                closeQuietly(n); // a dead host's channel was left open; idempotent otherwise
+            }
             if (n.alive) {
                 try {
                     n.member.leave();
