@@ -362,8 +362,10 @@ public final class LinuxNetwork implements VipNetwork {
                     batch = events.receive();
                 } catch (RtnetlinkEvents.Overrun e) {
                     LOG.warn("{}; checking every held address and interface now", e.getMessage());
-                    if (!closed) {
+                    try {
                         scheduler.execute(this::poll);
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        return; // closed meanwhile
                     }
                     continue;
                 } catch (NetworkException e) {
@@ -399,15 +401,15 @@ public final class LinuxNetwork implements VipNetwork {
 
     private void onLink(Rtnetlink.Link link, boolean deleted, List<Runnable> news) {
         String name = link.name();
+        if (name == null) {
+            return; // the kernel always names the link; nothing to match otherwise
+        }
         // A cached name with this index that is not the name now: the interface was renamed.
         for (Map.Entry<String, Rtnetlink.Link> cached : List.copyOf(links.entrySet())) {
             if (cached.getValue().index() == link.index() && !cached.getKey().equals(name)) {
                 links.remove(cached.getKey());
                 linkState(cached.getKey(), null, news);
             }
-        }
-        if (name == null) {
-            return;
         }
         if (deleted) {
             Rtnetlink.Link cached = links.get(name);
