@@ -15,16 +15,19 @@ public interface NetworkListener {
     /**
      * An interface of the pool went away: deleted, administratively down, or without carrier. The
      * network no longer puts back addresses of the groups held on it, and {@link VipNetwork#acquire}
-     * on it fails until it is back. The held groups stay held until the cluster releases them
-     * (which always works: an address on a deleted interface is gone with it).
+     * on it fails while it is missing or down (without carrier it succeeds: the address answers once
+     * the carrier is back). The held groups stay held until the cluster releases them (which always
+     * works: an address on a deleted interface is gone with it).
      */
     default void interfaceLost(String name) {
     }
 
     /**
-     * The interface is usable again (possibly recreated, with a new index). Groups that were held on
-     * it when it was lost are not put back by the network: the cluster decides, and calls
-     * {@link VipNetwork#acquire} (which adds what is missing and announces) or {@link VipNetwork#release}.
+     * The interface is usable again (possibly recreated, with a new index). Held groups whose
+     * addresses all survived are watched again; those missing an address (an interface recreated, or
+     * IPv6 addresses the kernel dropped on link down) are not put back by the network: the cluster
+     * decides, and calls {@link VipNetwork#acquire} (which adds what is missing and announces) or
+     * {@link VipNetwork#release}.
      */
     default void interfaceBack(String name) {
     }

@@ -172,7 +172,7 @@ public final class LinuxNetwork implements VipNetwork {
     /**
      * Adds every address and announces the group.
      *
-     * @throws NetworkException naming the interface when one is missing, down or without carrier;
+     * @throws NetworkException naming the interface when one is missing or administratively down;
      *                          then nothing of the group was added
      */
     @Override
@@ -393,8 +393,10 @@ public final class LinuxNetwork implements VipNetwork {
                     batch = events.receive();
                 } catch (RtnetlinkEvents.Overrun e) {
                     LOG.warn("{}; checking every held address and interface now", e.getMessage());
-                    if (!closed) {
+                    try {
                         scheduler.execute(this::poll);
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        return; // closed meanwhile
                     }
                     continue;
                 } catch (NetworkException e) {
@@ -430,15 +432,15 @@ public final class LinuxNetwork implements VipNetwork {
 
     private void onLink(Rtnetlink.Link link, boolean deleted, List<Runnable> news) {
         String name = link.name();
+        if (name == null) {
+            return; // the kernel always names the link; nothing to match otherwise
+        }
         // A cached name with this index that is not the name now: the interface was renamed.
         for (Map.Entry<String, Rtnetlink.Link> cached : List.copyOf(links.entrySet())) {
             if (cached.getValue().index() == link.index() && !cached.getKey().equals(name)) {
                 links.remove(cached.getKey());
                 linkState(cached.getKey(), null, news);
             }
-        }
-        if (name == null) {
-            return;
         }
         if (deleted) {
             Rtnetlink.Link cached = links.get(name);
@@ -517,7 +519,35 @@ public final class LinuxNetwork implements VipNetwork {
             news.add(() -> l.interfaceLost(name));
         } else if (link != null && link.usable() && lost.remove(name)) {
             LOG.info("Interface {} is back (index {})", name, link.index());
+            resumeIntact(name);
             news.add(() -> l.interfaceBack(name));
+        }
+    }
+
+    /**
+     * Watches again the suspended groups on an interface that is back whose addresses are all still
+     * there (IPv4 addresses survive a link down, every address a carrier loss); those missing any
+     * wait for the cluster to acquire or release them.
+     */
+    private void resumeIntact(String name) {
+        for (String identity : List.copyOf(suspended)) {
+            VipGroup g = held.get(identity);
+            if (g == null || g.addresses().stream().noneMatch(a -> a.interfaceName().equals(name))) {
+                continue;
+            }
+            try {
+                boolean intact = true;
+                for (VipAddress a : g.addresses()) {
+                    Rtnetlink.Link link = links.get(a.interfaceName());
+                    intact &= link != null && !lost.contains(a.interfaceName())
+                            && netlink.addresses(link).stream().anyMatch(p -> p.address().equals(a.address()));
+                }
+                if (intact) {
+                    suspended.remove(identity);
+                }
+            } catch (NetworkException e) {
+                LOG.warn("Could not check {} on {}: {}", g, name, e.getMessage());
+            }
         }
     }
 
@@ -593,15 +623,20 @@ public final class LinuxNetwork implements VipNetwork {
         }
     }
 
-    /** Adds the address on its interface, which must be usable; a cached index gone stale is refreshed once. */
+    /**
+     * Adds the address on its interface, which must exist and be up; a cached index gone stale is
+     * refreshed once. An interface up without carrier is accepted: the address answers as soon as
+     * the carrier is back, and refusing would make a member cut off from its peers fail every
+     * acquire its singleton view asks for (the listener has been told the interface is lost).
+     */
     private void addOnUsable(VipAddress a) throws NetworkException {
         String name = a.interfaceName();
         Rtnetlink.Link link = links.get(name);
-        if (link == null || !link.usable()) {
+        if (link == null || !link.up()) {
             link = lookup(name);
         }
         for (int attempt = 0; ; attempt++) {
-            if (!link.usable()) {
+            if (!link.up()) {
                 throw new NetworkException("cannot add " + a + ": interface " + name + " is " + link.state());
             }
             try {

@@ -42,6 +42,11 @@ final class Rtnetlink implements AutoCloseable {
 
     /** An interface as the kernel knows it; {@code flags} are the {@code IFF_*} bits of {@code ifinfomsg}. */
     record Link(String name, int index, byte[] mac, int flags) {
+        /** Administratively up (it may still lack carrier). */
+        boolean up() {
+            return (flags & IFF_UP) != 0;
+        }
+
         /** Administratively up and with carrier: an address here can be reached. */
         boolean usable() {
             return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0;
