@@ -21,7 +21,10 @@ import org.wackamole.network.NetworkException;
  * sender address). Before adding an address we send a probe (sender address 0.0.0.0, so nobody's
  * cache learns anything) and look at what answered; while we hold it, a foreign claim is a conflict.
  *
- * <p>The socket is opened by the constructor, in the calling thread's namespace; a daemon thread reads it.
+ * <p>The sockets are opened by the constructor, in the calling thread's namespace. A daemon thread
+ * reads the watching socket; probes have a socket of their own that the probing thread drains itself
+ * at its deadline, so that an answer queued in the kernel in time is never missed because a reader
+ * thread was not scheduled (which a loaded machine showed).
  */
 final class ArpWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArpWatch.class);
@@ -51,12 +54,14 @@ final class ArpWatch implements AutoCloseable {
     }
 
     private final LibC libc = LibC.get();
+    private static final int MSG_DONTWAIT = 0x40;
+
     private final int fd;
+    private final int probeFd;
     private final Predicate<String> ownMac;
     private final Listener listener;
     private final Set<InetAddress> watched = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Claim> latest = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Claim> latestProbeAnswer = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -70,6 +75,12 @@ final class ArpWatch implements AutoCloseable {
         fd = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
         if (fd < 0) {
             throw new NetworkException("cannot open a packet socket to watch ARP: " + LibC.describe(LibC.errno()));
+        }
+        probeFd = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
+        if (probeFd < 0) {
+            int errno = LibC.errno();
+            libc.close(fd);
+            throw new NetworkException("cannot open a packet socket for ARP probes: " + LibC.describe(errno));
         }
         // A bounded wait per read, so that close() is noticed.
         byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
@@ -90,14 +101,46 @@ final class ArpWatch implements AutoCloseable {
         return c != null && c.nanos() - sinceNanos >= 0 ? c : null;
     }
 
-    /** The latest foreign answer to a probe for the address read at or after {@code sinceNanos}, or null. */
-    Claim probeAnswerSince(Inet4Address address, long sinceNanos) {
-        Claim c = latestProbeAnswer.get(address);
-        return c != null && c.nanos() - sinceNanos >= 0 ? c : null;
+    /** An address to probe for, on the interface to ask on. */
+    record Probe(Rtnetlink.Link link, Inet4Address address) {
     }
 
-    /** Asks the segment who has the address; answers arrive as claims. */
-    void probe(Rtnetlink.Link link, Inet4Address address) throws NetworkException {
+    /**
+     * Asks the segment who has these addresses and waits {@code waitNanos} for answers (replies to
+     * 0.0.0.0 from a foreign MAC). Called by one thread at a time.
+     *
+     * @return the answering MAC of each address someone answered for
+     */
+    synchronized Map<Inet4Address, String> probe(java.util.List<Probe> probes, long waitNanos) throws NetworkException {
+        byte[] buf = new byte[1600];
+        while (libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT) > 0) {
+            // frames from before this probe answer nothing it asks
+        }
+        Set<Inet4Address> asked = new java.util.HashSet<>();
+        for (Probe p : probes) {
+            asked.add(p.address());
+            sendProbe(p.link(), p.address());
+        }
+        Map<Inet4Address, String> answers = new java.util.LinkedHashMap<>();
+        long deadline = System.nanoTime() + waitNanos;
+        while (true) {
+            long n = libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT);
+            if (n > 0) {
+                Claim c = parse(buf, (int) n, System.nanoTime());
+                if (c != null && c.probeAnswer() && asked.contains(c.address()) && !ownMac.test(c.mac())) {
+                    answers.putIfAbsent(c.address(), c.mac());
+                }
+                continue;
+            }
+            // The queue is empty: what the kernel had received by now has been read.
+            if (System.nanoTime() - deadline >= 0 || answers.size() == asked.size()) {
+                return answers;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private void sendProbe(Rtnetlink.Link link, Inet4Address address) throws NetworkException {
         if (link.mac() == null || link.mac().length != 6) {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot probe " + address.getHostAddress());
         }
@@ -129,9 +172,6 @@ final class ArpWatch implements AutoCloseable {
             Claim c = parse(buf, (int) n, System.nanoTime());
             if (c != null && watched.contains(c.address()) && !ownMac.test(c.mac())) {
                 latest.put(c.address(), c);
-                if (c.probeAnswer()) {
-                    latestProbeAnswer.put(c.address(), c);
-                }
                 try {
                     listener.claimed(c);
                 } catch (RuntimeException e) {
@@ -175,5 +215,6 @@ final class ArpWatch implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         libc.close(fd);
+        libc.close(probeFd);
     }
 }

@@ -658,42 +658,35 @@ public final class LinuxNetwork implements VipNetwork {
      * a conflict: we do not take the group. IPv6 addresses are not probed.
      */
     private void probe(VipGroup group) throws NetworkException {
-        List<Inet4Address> probed = new ArrayList<>();
-        long start = System.nanoTime();
+        List<ArpWatch.Probe> probes = new ArrayList<>();
         for (VipAddress a : group.addresses()) {
             if (a.address() instanceof Inet4Address v4) {
                 Rtnetlink.Link link = link(a.interfaceName());
                 if (link.usable()) {
                     arpWatch.watch(v4);
                     remember(link);
-                    arpWatch.probe(link, v4);
-                    probed.add(v4);
+                    probes.add(new ArpWatch.Probe(link, v4));
                 }
             }
         }
-        if (probed.isEmpty()) {
+        if (probes.isEmpty()) {
             return;
         }
-        long deadline = start + PROBE_WAIT_NANOS;
-        for (long now = System.nanoTime(); now - deadline < 0; now = System.nanoTime()) {
-            LockSupport.parkNanos(Math.min(200_000, deadline - now));
-        }
-        for (Inet4Address v4 : probed) {
-            ArpWatch.Claim c = arpWatch.probeAnswerSince(v4, start);
-            if (c == null) {
-                continue;
-            }
+        Map<Inet4Address, String> answers = arpWatch.probe(probes, PROBE_WAIT_NANOS);
+        for (Map.Entry<Inet4Address, String> answer : answers.entrySet()) {
+            Inet4Address v4 = answer.getKey();
+            String mac = answer.getValue();
             VipAddress a = group.addresses().stream().filter(x -> x.address().equals(v4)).findFirst().orElseThrow();
-            String member = memberMacs.get(c.mac());
+            String member = memberMacs.get(mac);
             conflicts.incrementAndGet();
-            tellConflict(a, c.mac(), member, true);
+            tellConflict(a, mac, member, true);
             if (member == null) {
-                throw new NetworkException(v4.getHostAddress() + " is answered by " + c.mac()
+                throw new NetworkException(v4.getHostAddress() + " is answered by " + mac
                         + ", a host that is no member of this cluster (another cluster or a static address?): not taking "
                         + group);
             }
             LOG.warn("{} is still answered by {}, the host of former member {} (its JVM died, its kernel did not): "
-                    + "taking it over and out-announcing it", a, c.mac(), member);
+                    + "taking it over and out-announcing it", a, mac, member);
         }
     }
 
