@@ -112,8 +112,8 @@ public final class WackamoleRuntime {
 
     /**
      * Validates the settings, opens the network, registers the MBean and joins the cluster without
-     * claiming anything. Health checks ({@code wackamole.health.url} and {@code extraChecks}) run on
-     * {@code scheduler}.
+     * claiming anything. Health checks ({@code wackamole.health.url} and {@code extraChecks}) will run
+     * on {@code scheduler}, from {@link #serving()} on.
      *
      * @throws ConfigException naming the key when a setting is bad; nothing was touched then
      */
@@ -156,15 +156,21 @@ public final class WackamoleRuntime {
         running = true;
         register(c.node());
         this.scheduler = scheduler;
-        scheduleHealthCheck();
     }
 
-    /** The server serves (connectors accept): the member may claim its share. */
+    /**
+     * The server serves (connectors accept): the member may claim its share, and the health checks
+     * begin (they usually ask this server's own connector, and the lent scheduler may only run now).
+     */
     public void serving() {
-        if (running) {
+        synchronized (this) {
+            if (!running || !reasons.contains(DrainReason.STARTING)) {
+                return;
+            }
             LOG.info("Server started: Wackamole may claim VIPs");
             lift(DrainReason.STARTING);
         }
+        scheduleHealthCheck();
     }
 
     /**
