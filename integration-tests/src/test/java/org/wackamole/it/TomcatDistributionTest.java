@@ -12,16 +12,19 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wackamole.management.WackamoleMBeans;
 import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.network.linux.TestNetwork;
 
 /**
  * The bundle on the stock Tomcat 11.0.24 distribution, installed as README says (untar into
  * CATALINA_BASE, the listener in conf/server.xml, the sample WAR in webapps/), run with
- * {@code bin/catalina.sh run} on the dry-run network (no privileges needed).
+ * {@code bin/catalina.sh run} on the dry-run network (no privileges needed), and as root once more
+ * on the real network in a namespace.
  */
 @Timeout(180)
 class TomcatDistributionTest {
@@ -89,6 +92,43 @@ class TomcatDistributionTest {
                 Path catalinaLog = logs.filter(p -> p.getFileName().toString().startsWith("catalina.")).findFirst().orElseThrow();
                 assertThat(Files.readString(catalinaLog)).contains("Acquired eth0:198.51.100.11/32").contains("Released eth0:198.51.100.10/32");
             }
+        }
+    }
+
+    /** Root only: the real network in a namespace; a client in another namespace asks the VIPs. */
+    @Test
+    void holdsVipsForRealInANamespace(@TempDir Path base) throws Exception {
+        String why = TestNetwork.whyUnavailable();
+        Assumptions.assumeTrue(why == null, why);
+        try (TestNetwork net = new TestNetwork("t1", "c"); TomcatDistribution tomcat = new TomcatDistribution(base)) {
+            tomcat.installWar();
+            Map<String, String> a = attributes("t1");
+            a.put("interface", "veth0");
+            a.put("vips", "198.51.100.100/32,[2001:db8::100]/128");
+            a.put("network", "linux");
+            tomcat.configure(8080, null, a); // the wildcard address: it serves the VIPs added later
+            Path log = base.resolve("run.log");
+            Process server = tomcat.launch(log, "", "ip", "netns", "exec", net.ns("t1"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("Server startup in") || !server.isAlive());
+            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+                return shown.contains(" 198.51.100.100/32") && shown.contains(" 2001:db8::100/128");
+            });
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("2001:db8::100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.1", "/wackamole-sample/", 2000)))
+                    .contains("RUNNING").contains("VIPs held here: 198.51.100.100, 2001:db8::100");
+
+            server.destroy(); // SIGTERM through ip netns exec: it execs bash, which execs java
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+            assertThat(shown).doesNotContain("198.51.100.100/").doesNotContain("2001:db8::100/");
+            String text = Files.readString(log);
+            int paused = text.indexOf("Pausing ProtocolHandler");
+            assertThat(paused).as(text).isPositive();
+            assertThat(text.indexOf("Released veth0:198.51.100.100/32")).as(text).isPositive().isLessThan(paused);
         }
     }
 
