@@ -39,10 +39,15 @@ class FarmTest {
         String why = JettyFarm.whyUnavailable();
         assumeTrue(why == null, why);
         work = Files.createTempDirectory("wackamole-farm");
-        farm = new JettyFarm(work, "wackamole-udp.xml");
+        farm = newFarm(work);
         for (String host : JettyFarm.HOSTS) {
             farm.start(host);
         }
+    }
+
+    /** The farm the scenarios run on (a subclass mixes servers). */
+    JettyFarm newFarm(Path work) throws Exception {
+        return new JettyFarm(work, "wackamole-udp.xml");
     }
 
     @AfterAll

@@ -14,10 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wackamole.config.Setting;
 import org.wackamole.network.linux.TestNetwork;
+import org.wackamole.runtime.SettingNames;
 
 /**
  * A real farm on this machine: three hosts (h1, h2, h3) each running a stock jetty-home with the
@@ -38,6 +41,8 @@ public final class JettyFarm implements AutoCloseable {
     private final String cluster;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    private final Set<String> tomcatHosts;
+    private final Map<String, TomcatDistribution> tomcats = new LinkedHashMap<>();
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -56,7 +61,16 @@ public final class JettyFarm implements AutoCloseable {
      * @param jgroupsConfig the stack every host uses, e.g. {@code wackamole-udp.xml} or {@code wackamole-udp-fast.xml}
      */
     public JettyFarm(Path work, String jgroupsConfig) throws Exception {
+        this(work, jgroupsConfig, Set.of());
+    }
+
+    /**
+     * A mixed farm: the hosts named in {@code tomcatHosts} run the stock Tomcat 11 distribution with
+     * the Tomcat bundle and the same settings as listener attributes; the others run Jetty.
+     */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts) throws Exception {
         this.work = work;
+        this.tomcatHosts = Set.copyOf(tomcatHosts);
         this.home = Path.of(System.getProperty("jetty.home"));
         this.cluster = "farm-" + ProcessHandle.current().pid();
         net = new TestNetwork("h1", "h2", "h3", "c");
@@ -78,44 +92,62 @@ public final class JettyFarm implements AutoCloseable {
 
     private void prepare(String host, String jgroupsConfig) throws Exception {
         Path base = work.resolve(host);
+        int n = HOSTS.indexOf(host) + 1;
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (jgroupsConfig.contains("tcp")) {
+            settings.put("wackamole.jgroups.initialHosts", "198.51.100.1[7800],198.51.100.2[7800],198.51.100.3[7800]");
+        }
+        settings.put("wackamole.cluster", cluster);
+        settings.put("wackamole.node", host);
+        settings.put("wackamole.interface", "veth0");
+        settings.put("wackamole.vips", String.join(",", VIPS.stream().map(v -> v.contains(":") ? "[" + v + "]/128" : v + "/32").toList()));
+        settings.put("wackamole.prefer", VIPS.get(n - 1));
+        settings.put("wackamole.mature", "1s");
+        settings.put("wackamole.jgroups.config", jgroupsConfig);
+        settings.put("wackamole.jgroups.bindAddress", "198.51.100." + n);
+        if (tomcatHosts.contains(host)) {
+            TomcatDistribution tomcat = new TomcatDistribution(base);
+            tomcat.installWar();
+            Map<String, String> attributes = new LinkedHashMap<>();
+            settings.forEach((k, v) -> attributes.put(SettingNames.attribute(Setting.forKey(k).orElseThrow()), v));
+            tomcat.configure(PORT, null, attributes); // the wildcard address: it serves the VIPs added later
+            tomcats.put(host, tomcat);
+            return;
+        }
         JettyDistribution jetty = new JettyDistribution(base);
         JettyDistribution.Result add = jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,jmx,http,ee10-deploy");
         if (add.exit() != 0) {
             throw new IOException("--add-modules failed for " + host + ": " + add.output());
         }
         jetty.installWar();
-        int n = HOSTS.indexOf(host) + 1;
         jetty.appendIni("http", "jetty.http.port=" + PORT);
-        String tcpPeers = jgroupsConfig.contains("tcp")
-                ? "wackamole.jgroups.initialHosts=198.51.100.1[7800],198.51.100.2[7800],198.51.100.3[7800]" : "";
-        jetty.appendIni("wackamole", tcpPeers,
-                "wackamole.cluster=" + cluster,
-                "wackamole.node=" + host,
-                "wackamole.interface=veth0",
-                "wackamole.vips=" + String.join(",", VIPS.stream().map(v -> v.contains(":") ? "[" + v + "]/128" : v + "/32").toList()),
-                "wackamole.prefer=" + VIPS.get(n - 1),
-                "wackamole.mature=1s",
-                "wackamole.jgroups.config=" + jgroupsConfig,
-                "wackamole.jgroups.bindAddress=198.51.100." + n);
+        jetty.appendIni("wackamole", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
         jetty.close();
     }
 
     /** Starts the host's Jetty and waits until it has started (its VIPs follow within a round). */
     public void start(String host) throws Exception {
         Path base = work.resolve(host);
-        Path log = base.resolve("jetty-" + System.nanoTime() + ".log");
-        List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
-                "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
-        Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = base.resolve("server-" + System.nanoTime() + ".log");
+        TomcatDistribution tomcat = tomcats.get(host);
+        Process p;
+        if (tomcat != null) {
+            p = tomcat.launch(log, "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "ip", "netns", "exec", net.ns(host));
+        } else {
+            List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
+                    "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
+            p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
         processes.put(host, p);
         logs.put(host, log);
+        String started = tomcat != null ? "Server startup in" : "Started oejs.Server@";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             String text = Files.readString(log);
-            if (text.contains("Started oejs.Server@")) {
+            if (text.contains(started)) {
                 return;
             }
             if (!p.isAlive()) {

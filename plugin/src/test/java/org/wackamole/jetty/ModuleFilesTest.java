@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.wackamole.config.Setting;
+import org.wackamole.runtime.SettingNames;
 
 /** The module's ini-template and XML must know every setting the configuration model has. */
 class ModuleFilesTest {
@@ -17,6 +18,16 @@ class ModuleFilesTest {
         for (Setting s : Setting.values()) {
             assertThat(template).as("ini-template lists " + s.key()).contains("# " + s.key() + "=");
             assertThat(xml).as("wackamole.xml wires " + s.key()).contains("<Property name=\"" + s.key() + "\"");
+        }
+    }
+
+    /** The Jetty XML setters and the Tomcat attributes share one naming rule. */
+    @Test
+    void everySettingHasASetterNamedAsItsAttribute() throws Exception {
+        for (Setting s : Setting.values()) {
+            String name = SettingNames.attribute(s);
+            String setter = "set" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            assertThat(WackamoleComponent.class.getMethod(setter, String.class)).as(s.key()).isNotNull();
         }
     }
 }

@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.Notification;
+import javax.management.NotificationEmitter;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.Timeout;
 import org.wackamole.cluster.ClusterMember;
 import org.wackamole.cluster.JGroupsStacks;
 import org.wackamole.config.WackamoleConfig;
+import org.wackamole.management.WackamoleMBeans;
+import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.network.InMemoryNetwork;
 import org.wackamole.network.NetworkLog;
 
@@ -108,6 +112,11 @@ class WackamoleComponentTest {
         return server.getBean(WackamoleComponent.class);
     }
 
+    /** The member's management contract, as the JMX clients see it. */
+    private static WackamoleMXBean mx(Server server) {
+        return component(server).runtime().management();
+    }
+
     /** A bean that starts after the component and takes its time, as a slow webapp would. */
     private static final class SlowBean extends AbstractLifeCycle {
         @Override
@@ -128,12 +137,16 @@ class WackamoleComponentTest {
             }
         });
         server.start();
-        WackamoleComponent w = component(server);
+        WackamoleMXBean w = mx(server);
         Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 4);
-        long firstAcquire = w.getDryRunLog().events().stream().filter(e -> e.kind() == NetworkLog.Kind.ACQUIRE)
+        long firstAcquire = component(server).runtime().dryRunLog().events().stream().filter(e -> e.kind() == NetworkLog.Kind.ACQUIRE)
                 .mapToLong(NetworkLog.Event::nanos).min().orElseThrow();
         assertThat(firstAcquire).as("first acquisition after the server started").isGreaterThanOrEqualTo(startedAt.get());
         assertThat(w.getState()).isEqualTo("RUNNING");
+        assertThat(w.getDrainReasons()).isEmpty();
+        // Registered on the platform MBeanServer by the runtime itself: no Jetty jmx module here.
+        WackamoleMXBean platform = WackamoleMBeans.proxy(ManagementFactory.getPlatformMBeanServer(), WackamoleMBeans.objectName("web1"));
+        assertThat(platform.getHeldVips()).hasSize(4);
     }
 
     @Test
@@ -142,7 +155,7 @@ class WackamoleComponentTest {
         Server server = server("web1", Map.of("wackamole.prefer", "198.51.100.10"));
         server.setStopTimeout(5000);
         server.start();
-        WackamoleComponent w = component(server);
+        WackamoleMXBean w = mx(server);
         Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2 && peer.status().held().size() == 2);
         AtomicLong connectorStopping = new AtomicLong();
         server.getConnectors()[0].addEventListener(new LifeCycle.Listener() {
@@ -152,7 +165,7 @@ class WackamoleComponentTest {
             }
         });
         server.stop();
-        List<NetworkLog.Event> releases = w.getDryRunLog().events().stream()
+        List<NetworkLog.Event> releases = component(server).runtime().dryRunLog().events().stream()
                 .filter(e -> e.kind() == NetworkLog.Kind.RELEASE).toList();
         assertThat(releases).hasSize(2);
         assertThat(releases.get(1).nanos()).as("released before the connector stopped").isLessThan(connectorStopping.get());
@@ -171,7 +184,7 @@ class WackamoleComponentTest {
         });
         assertThatThrownBy(server::start).hasMessageContaining("a webapp failed");
         Thread.sleep(300);
-        assertThat(component(server).getDryRunLog().events()).noneMatch(e -> e.kind() == NetworkLog.Kind.ACQUIRE);
+        assertThat(component(server).runtime().dryRunLog().events()).noneMatch(e -> e.kind() == NetworkLog.Kind.ACQUIRE);
     }
 
     @Test
@@ -196,15 +209,18 @@ class WackamoleComponentTest {
                     "wackamole.health.url", "http://127.0.0.1:" + health.getAddress().getPort() + "/health",
                     "wackamole.health.interval", "100ms", "wackamole.health.threshold", "2"));
             gated.start();
-            WackamoleComponent w = component(gated);
+            WackamoleMXBean w = mx(gated);
             Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
             healthOk.set(false);
             Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 0 && peer.status().held().size() == 4);
             assertThat(w.getState()).isEqualTo("DRAINED");
             assertThat(w.isHealthy()).isFalse();
+            assertThat(w.getDrainReasons()).containsExactly("UNHEALTHY");
+            assertThat(w.getHealthChecks()).singleElement().asString().startsWith("GET http://127.0.0.1:").contains("/health (");
             healthOk.set(true);
             Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
             assertThat(w.getState()).isEqualTo("RUNNING");
+            assertThat(w.getDrainReasons()).isEmpty();
         } finally {
             health.stop(0);
         }
@@ -223,35 +239,42 @@ class WackamoleComponentTest {
         jmx.start();
         try (JMXConnector client = JMXConnectorFactory.connect(jmx.getAddress())) {
             MBeanServerConnection c = client.getMBeanServerConnection();
-            Set<ObjectName> names = c.queryNames(new ObjectName("org.wackamole:type=wackamole,*"), null);
+            // Jetty's jmx module is on (MBeanContainer): still one MBean of the contract, the runtime's.
+            Set<ObjectName> names = WackamoleMBeans.find(c);
             assertThat(names).containsExactly(new ObjectName("org.wackamole:type=wackamole,node=web1"));
             ObjectName name = names.iterator().next();
+            assertThat(JMX.isMXBeanInterface(WackamoleMXBean.class)).isTrue();
+            assertThat(c.getMBeanInfo(name).getDescriptor().getFieldValue("mxbean")).isEqualTo("true");
+            WackamoleMXBean w = WackamoleMBeans.proxy(c, name);
             List<Notification> received = Collections.synchronizedList(new ArrayList<>());
-            c.addNotificationListener(name, (n, handback) -> received.add(n), null, null);
+            ((NotificationEmitter) w).addNotificationListener((n, handback) -> received.add(n), null, null);
 
-            Awaitility.await().atMost(WAIT).until(() -> ((String[]) c.getAttribute(name, "HeldVips")).length == 2);
-            assertThat(c.getAttribute(name, "State")).isEqualTo("RUNNING");
-            assertThat(c.getAttribute(name, "Node")).isEqualTo("web1");
-            assertThat(c.getAttribute(name, "Cluster")).isEqualTo(cluster);
-            assertThat((String[]) c.getAttribute(name, "Members")).containsExactlyInAnyOrder("peer", "web1");
-            assertThat((String[]) c.getAttribute(name, "Allocation")).hasSize(4).allMatch(s -> s.endsWith("=web1") || s.endsWith("=peer"));
-            assertThat(c.getAttribute(name, "ViewId")).isNotNull();
-            assertThat(c.getAttribute(name, "Coordinator")).isNotNull();
-            assertThat((Long) c.getAttribute(name, "Acquisitions")).isGreaterThanOrEqualTo(2);
+            Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
+            assertThat(w.getState()).isEqualTo("RUNNING");
+            assertThat(w.getNode()).isEqualTo("web1");
+            assertThat(w.getCluster()).isEqualTo(cluster);
+            assertThat(w.getMembers()).containsExactlyInAnyOrder("peer", "web1");
+            assertThat(w.getAllocation()).hasSize(4).allMatch(s -> s.endsWith("=web1") || s.endsWith("=peer"));
+            assertThat(w.getViewId()).isNotNull();
+            assertThat(w.getCoordinator()).isNotNull();
+            assertThat(w.getAcquisitions()).isGreaterThanOrEqualTo(2);
+            assertThat(w.getPauses()).isZero();
+            assertThat(w.getSettings()).contains("wackamole.node=web1");
 
-            c.invoke(name, "drain", null, null);
-            Awaitility.await().atMost(WAIT).until(() -> ((String[]) c.getAttribute(name, "HeldVips")).length == 0);
-            assertThat(c.getAttribute(name, "State")).isEqualTo("DRAINED");
-            c.invoke(name, "resume", null, null);
-            Awaitility.await().atMost(WAIT).until(() -> ((String[]) c.getAttribute(name, "HeldVips")).length == 2);
-            String moved = ((String[]) c.getAttribute(name, "HeldVips"))[0];
-            c.invoke(name, "release", new Object[] {moved}, new String[] {String.class.getName()});
-            Awaitility.await().atMost(WAIT).until(() -> !List.of((String[]) c.getAttribute(name, "HeldVips")).contains(moved)
-                    && ((String[]) c.getAttribute(name, "HeldVips")).length == 2);
-            assertThat((String[]) c.getAttribute(name, "Allocation")).contains(moved + "=peer");
-            c.invoke(name, "rebalance", null, null);
-            Awaitility.await().atMost(WAIT).until(() -> received.stream().filter(n -> n.getType().equals(WackamoleComponent.NOTIFICATION_RELEASED)).count() >= 2
-                    && received.stream().filter(n -> n.getType().equals(WackamoleComponent.NOTIFICATION_ACQUIRED)).count() >= 2);
+            w.drain();
+            Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 0);
+            assertThat(w.getState()).isEqualTo("DRAINED");
+            assertThat(w.isDrained()).isTrue();
+            assertThat(w.getDrainReasons()).containsExactly("OPERATOR");
+            w.resume();
+            Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
+            String moved = w.getHeldVips()[0];
+            w.release(moved);
+            Awaitility.await().atMost(WAIT).until(() -> !List.of(w.getHeldVips()).contains(moved) && w.getHeldVips().length == 2);
+            assertThat(w.getAllocation()).contains(moved + "=peer");
+            w.rebalance();
+            Awaitility.await().atMost(WAIT).until(() -> received.stream().filter(n -> n.getType().equals(WackamoleMXBean.NOTIFICATION_RELEASED)).count() >= 2
+                    && received.stream().filter(n -> n.getType().equals(WackamoleMXBean.NOTIFICATION_ACQUIRED)).count() >= 2);
             assertThat(received).allMatch(n -> n.getUserData() instanceof String);
         } finally {
             jmx.stop();

@@ -4,14 +4,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.util.Set;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import org.wackamole.management.WackamoleMXBean;
 
 /**
  * Tells a client which member answered: the node name of the Wackamole member running in this JVM,
- * read from its MBean through the platform MBeanServer so that it works on any servlet container.
+ * read through its management interface so that it works on any servlet container.
  */
 public class NodeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -24,17 +21,15 @@ public class NodeServlet extends HttpServlet {
     }
 
     static String nodeName() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            Set<ObjectName> names = server.queryNames(new ObjectName("org.wackamole:type=wackamole,*"), null);
-            for (ObjectName name : names) {
-                Object node = server.getAttribute(name, "Node");
+        for (WackamoleMXBean member : Members.all()) {
+            try {
+                String node = member.getNode();
                 if (node != null) {
-                    return node.toString();
+                    return node;
                 }
+            } catch (RuntimeException e) {
+                // unregistered meanwhile (the server is stopping): try the next, then the fallback
             }
-        } catch (Exception e) {
-            // fall through: a container without the plugin still answers, with the property or host name
         }
         String property = System.getProperty("wackamole.node");
         return property != null ? property : System.getenv().getOrDefault("HOSTNAME", "unknown");

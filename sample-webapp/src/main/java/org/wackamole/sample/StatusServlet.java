@@ -5,14 +5,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.util.Set;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import java.util.List;
+import org.wackamole.management.WackamoleMXBean;
 
 /**
  * A small status page: who answered, its state, the VIPs it holds and the whole allocation, read
- * from the member's MBean through the platform MBeanServer (so it works on any container).
+ * through the member's management interface on the platform MBeanServer (so it works on any container).
  */
 public class StatusServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -25,23 +23,23 @@ public class StatusServlet extends HttpServlet {
         out.println("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Wackamole</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em 1em;text-align:left}"
                 + ".here{font-weight:bold}</style></head><body>");
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        List<WackamoleMXBean> members = Members.all();
+        if (members.isEmpty()) {
+            out.println("<h1>" + escape(NodeServlet.nodeName()) + "</h1><p>No Wackamole member runs in this server.</p>");
+        }
         try {
-            Set<ObjectName> names = server.queryNames(new ObjectName("org.wackamole:type=wackamole,*"), null);
-            if (names.isEmpty()) {
-                out.println("<h1>" + escape(NodeServlet.nodeName()) + "</h1><p>No Wackamole member runs in this server"
-                        + " (or JMX is not enabled).</p>");
-            }
-            for (ObjectName name : names) {
-                String node = String.valueOf(server.getAttribute(name, "Node"));
+            for (WackamoleMXBean member : members) {
+                String node = member.getNode();
                 out.println("<h1>" + escape(node) + "</h1>");
-                out.println("<p>State: <b>" + escape(String.valueOf(server.getAttribute(name, "State"))) + "</b>"
-                        + " &middot; cluster " + escape(String.valueOf(server.getAttribute(name, "Cluster")))
-                        + " &middot; members " + escape(String.join(", ", (String[]) server.getAttribute(name, "Members")))
+                String[] reasons = member.getDrainReasons();
+                out.println("<p>State: <b>" + escape(member.getState()) + "</b>"
+                        + (reasons.length == 0 ? "" : " (" + escape(String.join(", ", reasons)) + ")")
+                        + " &middot; cluster " + escape(member.getCluster())
+                        + " &middot; members " + escape(String.join(", ", member.getMembers()))
                         + "</p>");
-                out.println("<p>VIPs held here: " + escape(String.join(", ", (String[]) server.getAttribute(name, "HeldVips"))) + "</p>");
+                out.println("<p>VIPs held here: " + escape(String.join(", ", member.getHeldVips())) + "</p>");
                 out.println("<table><tr><th>VIP</th><th>held by</th></tr>");
-                for (String entry : (String[]) server.getAttribute(name, "Allocation")) {
+                for (String entry : member.getAllocation()) {
                     int eq = entry.lastIndexOf('=');
                     String owner = entry.substring(eq + 1);
                     out.println("<tr" + (owner.equals(node) ? " class=\"here\"" : "") + "><td>" + escape(entry.substring(0, eq))
@@ -49,8 +47,8 @@ public class StatusServlet extends HttpServlet {
                 }
                 out.println("</table>");
             }
-        } catch (Exception e) {
-            out.println("<p>Cannot read the Wackamole MBean: " + escape(e.toString()) + "</p>");
+        } catch (RuntimeException e) {
+            out.println("<p>Cannot read the Wackamole member: " + escape(e.toString()) + "</p>");
         }
         out.println("</body></html>");
     }

@@ -1,18 +1,16 @@
-package org.wackamole.jetty;
+package org.wackamole.runtime;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.eclipse.jetty.util.annotation.ManagedAttribute;
-import org.eclipse.jetty.util.annotation.ManagedObject;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Healthy while a GET of the URL (normally on this server's own connector) answers 2xx in time. */
-@ManagedObject("HTTP health check gating the VIPs")
-public class HttpHealthCheck implements HealthCheck {
+public final class HttpHealthCheck implements HealthCheck {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHealthCheck.class);
 
     private final URI url;
@@ -27,32 +25,18 @@ public class HttpHealthCheck implements HealthCheck {
     }
 
     @Override
-    public boolean healthy() {
-        try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+    public CompletableFuture<Boolean> check() {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
+            if (failure != null) {
+                lastResult = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+                LOG.debug("Health check of {} failed", url, failure);
+                return false;
+            }
             int status = response.statusCode();
             lastResult = "HTTP " + status;
             return status >= 200 && status < 300;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            lastResult = "interrupted";
-            return false;
-        } catch (Exception e) {
-            lastResult = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.debug("Health check of {} failed", url, e);
-            return false;
-        }
-    }
-
-    @ManagedAttribute("The URL checked")
-    public String getUrl() {
-        return url.toString();
-    }
-
-    @ManagedAttribute("Outcome of the latest check")
-    public String getLastResult() {
-        return lastResult;
+        });
     }
 
     @Override

@@ -1,0 +1,148 @@
+package org.wackamole.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wackamole.management.WackamoleMBeans;
+import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.network.linux.TestNetwork;
+
+/**
+ * The bundle on the stock Tomcat 11.0.24 distribution, installed as README says (untar into
+ * CATALINA_BASE, the listener in conf/server.xml, the sample WAR in webapps/), run with
+ * {@code bin/catalina.sh run} on the dry-run network (no privileges needed), and as root once more
+ * on the real network in a namespace.
+ */
+@Timeout(180)
+class TomcatDistributionTest {
+
+    private static Map<String, String> attributes(String node) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("cluster", "tomcat-dist-" + ProcessHandle.current().pid());
+        a.put("node", node);
+        a.put("interface", "eth0");
+        a.put("vips", "198.51.100.10,198.51.100.11");
+        a.put("mature", "0s");
+        a.put("network", "memory");
+        a.put("jgroupsConfig", "wackamole-loopback.xml");
+        return a;
+    }
+
+    @Test
+    void installsStartsServesAndReleasesBeforeTheConnectorStops(@TempDir Path base) throws Exception {
+        try (TomcatDistribution tomcat = new TomcatDistribution(base)) {
+            assertThat(base.resolve("conf/wackamole-listener.xml")).content().contains("<Listener className=\"" + TomcatDistribution.LISTENER + "\"");
+            assertThat(Files.list(base.resolve("lib")).map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("wackamole-plugin-")).anyMatch(n -> n.startsWith("wackamole-tomcat-"))
+                    .anyMatch(n -> n.startsWith("jgroups-")).anyMatch(n -> n.startsWith("slf4j-jdk14-"));
+            tomcat.installWar();
+            int port = JettyDistribution.freePort();
+            int jmxPort = JettyDistribution.freePort();
+            tomcat.configure(port, "127.0.0.1", attributes("tc-dist1"));
+            Path log = base.resolve("run.log");
+            Process server = tomcat.launch(log, "-Dcom.sun.management.jmxremote.port=" + jmxPort
+                    + " -Dcom.sun.management.jmxremote.rmi.port=" + jmxPort + " -Dcom.sun.management.jmxremote.host=127.0.0.1"
+                    + " -Djava.rmi.server.hostname=127.0.0.1 -Dcom.sun.management.jmxremote.authenticate=false"
+                    + " -Dcom.sun.management.jmxremote.ssl=false");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("Server startup in") || !server.isAlive());
+            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("Acquired eth0:198.51.100.11/32"));
+            String started = Files.readString(log);
+            assertThat(started.indexOf("Joining cluster")).as("joined during the start").isLessThan(started.indexOf("Server startup in"));
+
+            var node = JettyDistribution.get("http://127.0.0.1:" + port + "/wackamole-sample/node");
+            assertThat(node.statusCode()).isEqualTo(200);
+            assertThat(node.body().trim()).isEqualTo("tc-dist1");
+            var status = JettyDistribution.get("http://127.0.0.1:" + port + "/wackamole-sample/");
+            assertThat(status.body()).contains("tc-dist1").contains("RUNNING").contains("198.51.100.10");
+
+            // The MBean, from outside the process, through the management interface.
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+            try (JMXConnector client = JMXConnectorFactory.connect(url)) {
+                WackamoleMXBean member = WackamoleMBeans.proxy(client.getMBeanServerConnection(), WackamoleMBeans.objectName("tc-dist1"));
+                assertThat(member.getHeldVips()).containsExactly("198.51.100.10", "198.51.100.11");
+                assertThat(member.getState()).isEqualTo("RUNNING");
+                assertThat(member.getDrainReasons()).isEmpty();
+            }
+
+            server.destroy(); // SIGTERM: Catalina's shutdown hook stops the server
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String text = Files.readString(log);
+            assertThat(text).contains("handing VIPs over").contains("Released eth0:198.51.100.10/32").contains("Released eth0:198.51.100.11/32");
+            int paused = text.indexOf("Pausing ProtocolHandler");
+            assertThat(paused).as(text).isPositive();
+            assertThat(text.indexOf("Released eth0:198.51.100.10/32")).as("released before the connector paused").isLessThan(paused);
+            assertThat(text.indexOf("Released eth0:198.51.100.11/32")).as("released before the connector paused").isLessThan(paused);
+            // slf4j -> JUL -> JULI: the plugin's lines are in Tomcat's own log files too.
+            try (var logs = Files.list(base.resolve("logs"))) {
+                Path catalinaLog = logs.filter(p -> p.getFileName().toString().startsWith("catalina.")).findFirst().orElseThrow();
+                assertThat(Files.readString(catalinaLog)).contains("Acquired eth0:198.51.100.11/32").contains("Released eth0:198.51.100.10/32");
+            }
+        }
+    }
+
+    /** Root only: the real network in a namespace; a client in another namespace asks the VIPs. */
+    @Test
+    void holdsVipsForRealInANamespace(@TempDir Path base) throws Exception {
+        String why = TestNetwork.whyUnavailable();
+        Assumptions.assumeTrue(why == null, why);
+        try (TestNetwork net = new TestNetwork("t1", "c"); TomcatDistribution tomcat = new TomcatDistribution(base)) {
+            tomcat.installWar();
+            Map<String, String> a = attributes("t1");
+            a.put("interface", "veth0");
+            a.put("vips", "198.51.100.100/32,[2001:db8::100]/128");
+            a.put("network", "linux");
+            tomcat.configure(8080, null, a); // the wildcard address: it serves the VIPs added later
+            Path log = base.resolve("run.log");
+            Process server = tomcat.launch(log, "", "ip", "netns", "exec", net.ns("t1"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("Server startup in") || !server.isAlive());
+            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+                return shown.contains(" 198.51.100.100/32") && shown.contains(" 2001:db8::100/128");
+            });
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("2001:db8::100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.1", "/wackamole-sample/", 2000)))
+                    .contains("RUNNING").contains("VIPs held here: 198.51.100.100, 2001:db8::100");
+
+            server.destroy(); // SIGTERM through ip netns exec: it execs bash, which execs java
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+            assertThat(shown).doesNotContain("198.51.100.100/").doesNotContain("2001:db8::100/");
+            String text = Files.readString(log);
+            int paused = text.indexOf("Pausing ProtocolHandler");
+            assertThat(paused).as(text).isPositive();
+            assertThat(text.indexOf("Released veth0:198.51.100.100/32")).as(text).isPositive().isLessThan(paused);
+        }
+    }
+
+    @Test
+    void aBadAttributeStopsTomcatNamingTheKey(@TempDir Path base) throws Exception {
+        try (TomcatDistribution tomcat = new TomcatDistribution(base)) {
+            Map<String, String> a = attributes("tc-bad");
+            a.put("mature", "5");
+            tomcat.configure(JettyDistribution.freePort(), "127.0.0.1", a);
+            Path log = base.resolve("run.log");
+            Process server = tomcat.launch(log, "");
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("Tomcat exits: " + Files.readString(log)).isTrue();
+            String text = Files.readString(log);
+            assertThat(text).contains("wackamole.mature='5': duration has no unit").doesNotContain("Acquired").doesNotContain("Server startup in");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.wackamole.runtime;
+
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wackamole.cluster.ClusterMember;
+import org.wackamole.cluster.MemberState;
+import org.wackamole.cluster.MemberStatus;
+import org.wackamole.config.WackamoleConfig;
+import org.wackamole.management.WackamoleMXBean;
+
+/** {@link WackamoleMXBean} over one runtime: reads the member's latest status snapshot, never blocks. */
+final class MemberManagement implements WackamoleMXBean {
+    private static final Logger LOG = LoggerFactory.getLogger(MemberManagement.class);
+    private static final String[] NONE = new String[0];
+
+    private final WackamoleRuntime runtime;
+
+    MemberManagement(WackamoleRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    private MemberStatus status() {
+        ClusterMember m = runtime.member();
+        return m == null ? null : m.status();
+    }
+
+    @Override
+    public String getCluster() {
+        return runtime.clusterName();
+    }
+
+    @Override
+    public String getNode() {
+        return runtime.node();
+    }
+
+    @Override
+    public String getState() {
+        MemberStatus s = status();
+        if (s == null || !runtime.isRunning()) {
+            return MemberState.STOPPED.name();
+        }
+        if (runtime.drainReasons().contains(DrainReason.STARTING) && s.state() != MemberState.STOPPED) {
+            return MemberState.JOINING.name(); // in the cluster, waiting for the server to serve
+        }
+        return s.state().name();
+    }
+
+    @Override
+    public String[] getDrainReasons() {
+        return runtime.drainReasons().stream().map(Enum::name).toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getMembers() {
+        MemberStatus s = status();
+        return s == null ? NONE : s.members().toArray(NONE);
+    }
+
+    @Override
+    public String getCoordinator() {
+        MemberStatus s = status();
+        return s == null ? null : s.coordinator();
+    }
+
+    @Override
+    public String getViewId() {
+        MemberStatus s = status();
+        return s == null ? null : s.viewId();
+    }
+
+    @Override
+    public String[] getHeldVips() {
+        MemberStatus s = status();
+        return s == null ? NONE : s.held().stream().sorted().toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getAllocation() {
+        MemberStatus s = status();
+        if (s == null) {
+            return NONE;
+        }
+        return s.allocation().entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue())).toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getPreferred() {
+        WackamoleConfig c = runtime.config();
+        return c == null ? NONE : c.preferred().toArray(NONE);
+    }
+
+    @Override
+    public String[] getSettings() {
+        return runtime.givenSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    @Override
+    public boolean isDrained() {
+        return runtime.drainReasons().contains(DrainReason.OPERATOR);
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return runtime.healthy();
+    }
+
+    @Override
+    public String[] getHealthChecks() {
+        return runtime.healthChecks().stream().map(HealthCheck::describe).toArray(String[]::new);
+    }
+
+    @Override
+    public long getAcquisitions() {
+        return counter(MemberStatus.Counters::acquisitions, 0);
+    }
+
+    @Override
+    public long getReleases() {
+        return counter(MemberStatus.Counters::releases, 0);
+    }
+
+    @Override
+    public long getAnnouncements() {
+        return counter(MemberStatus.Counters::announcements, 0);
+    }
+
+    @Override
+    public long getFailovers() {
+        return counter(MemberStatus.Counters::failovers, 0);
+    }
+
+    @Override
+    public long getLastFailoverMillis() {
+        return counter(MemberStatus.Counters::lastFailoverMillis, -1);
+    }
+
+    @Override
+    public long getDroppedMessages() {
+        return counter(MemberStatus.Counters::droppedMessages, 0);
+    }
+
+    @Override
+    public long getRounds() {
+        return counter(MemberStatus.Counters::rounds, 0);
+    }
+
+    @Override
+    public long getPauses() {
+        return counter(MemberStatus.Counters::pauses, 0);
+    }
+
+    @Override
+    public long getConflicts() {
+        return counter(MemberStatus.Counters::conflicts, 0);
+    }
+
+    @Override
+    public String getLastConflict() {
+        MemberStatus s = status();
+        return s == null || s.lastConflict() == null ? "" : s.lastConflict();
+    }
+
+    private long counter(ToLongFunction<MemberStatus.Counters> which, long whenStopped) {
+        MemberStatus s = status();
+        return s == null ? whenStopped : which.applyAsLong(s.counters());
+    }
+
+    @Override
+    public void drain() {
+        LOG.info("Drained by an operator");
+        runtime.drain(DrainReason.OPERATOR);
+    }
+
+    @Override
+    public void resume() {
+        LOG.info("Resumed by an operator");
+        runtime.lift(DrainReason.OPERATOR);
+        ClusterMember m = runtime.member();
+        if (m != null && runtime.isRunning()) {
+            m.takeBack(); // groups moved away by release() may come back too
+        }
+    }
+
+    @Override
+    public void release(String identity) {
+        ClusterMember m = runtime.member();
+        if (m == null || !runtime.isRunning()) {
+            throw new IllegalStateException("Wackamole is not running");
+        }
+        m.moveAway(identity);
+    }
+
+    @Override
+    public void rebalance() {
+        ClusterMember m = runtime.member();
+        if (m != null && runtime.isRunning()) {
+            m.rebalance();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.wackamole.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.network.NetworkLog;
+
+/** The runtime without any server: the lifecycle calls an adapter makes, on the in-memory network. */
+@Timeout(60)
+class WackamoleRuntimeTest {
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final WackamoleRuntime runtime = new WackamoleRuntime();
+
+    WackamoleRuntimeTest() {
+        runtime.set("wackamole.cluster", "runtime-test-" + CLUSTERS.incrementAndGet() + "-" + ProcessHandle.current().pid());
+        runtime.set("wackamole.node", "rt1");
+        runtime.set("wackamole.interface", "eth0");
+        runtime.set("wackamole.vips", "198.51.100.10,198.51.100.11");
+        runtime.set("wackamole.mature", "0s");
+        runtime.set("wackamole.network", "memory");
+        runtime.set("wackamole.jgroups.config", "wackamole-loopback.xml");
+    }
+
+    @AfterEach
+    void tearDown() {
+        runtime.stop();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void drainReasonsFollowTheLifecycleAndAnOperatorDrainOutlivesARestart() throws Exception {
+        WackamoleMXBean mx = runtime.management();
+        assertThat(mx.getState()).isEqualTo("STOPPED");
+        runtime.start(Scheduler.of(timer), List.of());
+        assertThat(mx.getDrainReasons()).containsExactly("STARTING");
+        assertThat(mx.getState()).isEqualTo("JOINING");
+        assertThatThrownBy(() -> runtime.set("wackamole.weight", "2")).hasMessageContaining("wackamole.weight");
+        Thread.sleep(300);
+        assertThat(runtime.dryRunLog().events()).noneMatch(e -> e.kind() == NetworkLog.Kind.ACQUIRE);
+
+        runtime.serving();
+        Awaitility.await().atMost(WAIT).until(() -> mx.getHeldVips().length == 2);
+        mx.drain();
+        Awaitility.await().atMost(WAIT).until(() -> mx.getHeldVips().length == 0);
+        assertThat(mx.getDrainReasons()).containsExactly("OPERATOR");
+
+        runtime.stopping();
+        assertThat(mx.getDrainReasons()).containsExactly("OPERATOR", "LEAVING");
+        assertThat(runtime.handOver()).as("idempotent").isDone();
+        runtime.stop();
+        runtime.stop();
+        assertThat(mx.getState()).isEqualTo("STOPPED");
+
+        runtime.start(Scheduler.of(timer), List.of());
+        runtime.serving();
+        assertThat(mx.getDrainReasons()).containsExactly("OPERATOR");
+        Thread.sleep(300);
+        assertThat(mx.getHeldVips()).isEmpty();
+        mx.resume();
+        Awaitility.await().atMost(WAIT).until(() -> mx.getHeldVips().length == 2);
+    }
+
+    @Test
+    void anUnreadableConfigFileNamesTheFile(@TempDir Path dir) {
+        runtime.setConfigFile(dir.resolve("missing.properties"));
+        assertThatThrownBy(() -> runtime.start(Scheduler.of(timer), List.of())).hasMessageContaining("missing.properties");
+        assertThat(runtime.isRunning()).isFalse();
+    }
+
+    @Test
+    void stopWithoutStartIsHarmless() {
+        runtime.stopping();
+        runtime.stop();
+        assertThat(runtime.management().getState()).isEqualTo("STOPPED");
+    }
+}
