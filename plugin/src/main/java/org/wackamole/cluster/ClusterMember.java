@@ -1115,7 +1115,7 @@ public final class ClusterMember implements AutoCloseable {
         }
         held.remove(g);
         releases++;
-        LOG.info("Handed {} over to {}", group, macs);
+        LOG.info("Pointed neighbours at {} and released {}", macs, group);
         listeners.forEach(l -> l.released(g));
         return true;
     }
