@@ -38,6 +38,7 @@ import org.wackamole.cluster.wire.WireMessage;
 import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.config.VipAddress;
+import org.wackamole.network.HandoverMode;
 import org.wackamole.network.NetworkException;
 import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
@@ -67,6 +68,11 @@ public final class ClusterMember implements AutoCloseable {
     private static final int MAX_MEMBER_MACS = 4096;
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
+    /**
+     * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
+     * died, or could not prepare): the move then goes release before acquire.
+     */
+    private static final long PREPARE_WAIT_MS = 200;
     /** How long a leaving member waits for peers to take its groups over before it just lets go. */
     private static final long LEAVE_HANDOVER_MS = 2000;
     /** First and longest wait before a group whose acquisition failed here is tried here again. */
@@ -84,6 +90,7 @@ public final class ClusterMember implements AutoCloseable {
     private volatile MemberStatus status;
     private volatile PauseDetector pauses;
     private volatile Thread ticker;
+    private volatile HandoverMode handoverMode = HandoverMode.RELEASE_BEFORE_ACQUIRE;
 
     // Everything below is confined to the loop thread.
     private View view;
@@ -102,6 +109,12 @@ public final class ClusterMember implements AutoCloseable {
     /** The current plan's waits: group to the members (by name in the round) whose RELEASED is still due. */
     private final Map<String, Set<String>> awaitingRelease = new HashMap<>();
     private final Map<String, Set<String>> awaitingReannounce = new HashMap<>();
+    /** PREPARED can overtake the decision too: per round and group, who said it and the hardware addresses. */
+    private final Map<Integer, Map<String, PreparedBy>> preparedBy = new HashMap<>();
+    /** The current plan's hand-overs still waiting for the new owner's PREPARED: group to new owner. */
+    private final Map<String, String> awaitingPrepared = new LinkedHashMap<>();
+    /** Groups made local here without answering for them, waiting for their holder's RELEASED. */
+    private final Set<String> prepared = new LinkedHashSet<>();
     /** Names of the last decided round's members, to read who sent a RELEASED. */
     private Map<Address, String> roundNames = Map.of();
     private final List<Pending> future = new ArrayList<>();
@@ -142,6 +155,9 @@ public final class ClusterMember implements AutoCloseable {
     private String lastConflict;
 
     private record Pending(Address src, WireMessage message) {
+    }
+
+    private record PreparedBy(Address src, List<String> macs) {
     }
 
     public ClusterMember(WackamoleConfig config, VipNetwork network, ChannelFactory channels) {
@@ -210,6 +226,8 @@ public final class ClusterMember implements AutoCloseable {
             if (!stale.isEmpty()) {
                 LOG.warn("Removed {} address(es) of the pool left behind by an earlier run: {}", stale.size(), stale);
             }
+            handoverMode = network.handoverMode(config.groups());
+            publish();
             return null;
         });
         JChannel ch = channels.create();
@@ -228,8 +246,9 @@ public final class ClusterMember implements AutoCloseable {
         channel = ch;
         pauses = new PauseDetector(PauseDetector.thresholdFor(ch.getProtocolStack()), System::nanoTime);
         startTicker();
-        LOG.info("Joining cluster '{}' as {} (pool of {} groups, preferring {}; a pause over {} ms makes it let go of its VIPs)",
-                config.cluster(), config.node(), config.groups().size(), preferred, pauses.thresholdMillis());
+        LOG.info("Joining cluster '{}' as {} (pool of {} groups, preferring {}; a pause over {} ms makes it let go of its VIPs; "
+                        + "planned moves: {})",
+                config.cluster(), config.node(), config.groups().size(), preferred, pauses.thresholdMillis(), handoverMode);
         ch.connect(config.cluster());
         submit(this::startMatureTimer);
         long interval = config.balanceInterval().toMillis();
@@ -475,8 +494,10 @@ public final class ClusterMember implements AutoCloseable {
         roundWanted = false;
         states.clear();
         releasedBy.clear();
+        preparedBy.clear();
         awaitingRelease.clear();
         awaitingReannounce.clear();
+        awaitingPrepared.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncsAsked.clear();
         if (isCoordinator()) {
@@ -519,6 +540,8 @@ public final class ClusterMember implements AutoCloseable {
             onState(src, s);
         } else if (m instanceof WireMessage.Released r) {
             onReleased(src, r);
+        } else if (m instanceof WireMessage.Prepared p) {
+            onPrepared(src, p);
         } else if (m instanceof WireMessage.RoundRequest r) {
             onRoundRequest(r);
         }
@@ -563,13 +586,18 @@ public final class ClusterMember implements AutoCloseable {
             LOG.info("Round {} of view {} started after my pause: acquiring again", round, viewKey);
             resync = 0;
         }
-        // Whatever the previous round still waited for is abandoned before our state goes out.
+        // Whatever the previous round still waited for is abandoned before our state goes out (a
+        // hand-over not begun leaves the group here, and the state says so). Prepared groups stay
+        // prepared until this round's plan says whether they are still coming.
         awaitingRelease.clear();
         awaitingReannounce.clear();
+        awaitingPrepared.clear();
         states.keySet().removeIf(k -> k < round);
         releasedBy.keySet().removeIf(k -> k < round);
+        preparedBy.keySet().removeIf(k -> k < round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
-                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow(), hardwareAddresses()));
+                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
+                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
         // from a member not yet in the receiver's view, and only notices the gap at the sender's next
@@ -647,7 +675,21 @@ public final class ClusterMember implements AutoCloseable {
                 alreadyReleased.computeIfAbsent(g, k -> new HashSet<>()).add(who);
             }
         }));
-        RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, claims, alreadyReleased, view instanceof MergeView);
+        Set<String> handsOver = new HashSet<>();
+        got.forEach((a, st) -> {
+            if (st.handsOver()) {
+                handsOver.add(names.get(a));
+            }
+        });
+        Map<String, Set<String>> alreadyPrepared = new HashMap<>();
+        preparedBy.getOrDefault(round, Map.of()).forEach((g, p) -> {
+            String who = names.get(p.src());
+            if (who != null) {
+                alreadyPrepared.computeIfAbsent(g, k -> new HashSet<>()).add(who);
+            }
+        });
+        RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, owners, claims, alreadyReleased,
+                view instanceof MergeView, handsOver, alreadyPrepared);
         apply(plan, me, names, previousOwners);
         LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, awaitingRelease.keySet());
         if (!awaitingRelease.isEmpty()) {
@@ -665,14 +707,49 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void apply(RoundPlan plan, String me, Map<Address, String> names, Map<String, String> previousOwners) {
+        prepare(plan.prepare());
+        // Prepared for an earlier plan and no longer coming here: not local any more either.
+        for (String g : List.copyOf(prepared)) {
+            if (!plan.awaitRelease().containsKey(g) && !plan.acquireNow().contains(g)) {
+                unprepare(g);
+            }
+        }
         List<String> released = new ArrayList<>();
         for (String g : plan.release()) {
             if (release(g)) {
                 released.add(g);
             }
         }
+        plan.handOverNow().keySet().forEach(g -> {
+            if (handOver(g, preparedBy.get(round).get(g).macs())) {
+                released.add(g);
+            }
+        });
         if (!released.isEmpty()) {
             send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        awaitingPrepared.putAll(plan.awaitPrepared());
+        if (!plan.awaitPrepared().isEmpty()) {
+            int decidedRound = round;
+            ViewKey decidedView = viewKey;
+            schedule(() -> {
+                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingPrepared.isEmpty()) {
+                    LOG.warn("No PREPARED for {} within {} ms; releasing them before their new owners acquire",
+                            awaitingPrepared, PREPARE_WAIT_MS);
+                    List<String> late = new ArrayList<>();
+                    for (String g : List.copyOf(awaitingPrepared.keySet())) {
+                        awaitingPrepared.remove(g);
+                        if (release(g)) {
+                            late.add(g);
+                        }
+                    }
+                    if (!late.isEmpty()) {
+                        send(null, new WireMessage.Released(viewKey, round, late));
+                    }
+                    checkHandedOver();
+                    publish();
+                }
+            }, PREPARE_WAIT_MS);
         }
         for (String g : plan.acquireNow()) {
             String before = previousOwners.get(g);
@@ -718,6 +795,56 @@ public final class ClusterMember implements AutoCloseable {
                 announce(g);
             }
         }
+    }
+
+    /** The new owner of groups we hold has prepared them: point neighbours at it, let go, say so. */
+    private void onPrepared(Address src, WireMessage.Prepared p) {
+        if (p.round() < round) {
+            dropped++;
+            return;
+        }
+        Map<String, List<String>> macs = macsByGroup(src, p);
+        if (macs == null) {
+            return;
+        }
+        Map<String, PreparedBy> byGroup = preparedBy.computeIfAbsent(p.round(), k -> new HashMap<>());
+        macs.forEach((g, m) -> byGroup.put(g, new PreparedBy(src, m)));
+        if (p.round() != round || !decided) {
+            return; // applied when this round is decided
+        }
+        String who = roundNames.get(src);
+        List<String> released = new ArrayList<>();
+        macs.forEach((g, m) -> {
+            if (who != null && who.equals(awaitingPrepared.get(g))) {
+                awaitingPrepared.remove(g);
+                if (handOver(g, m)) {
+                    released.add(g);
+                }
+            }
+        });
+        if (!released.isEmpty()) {
+            send(null, new WireMessage.Released(viewKey, round, released));
+        }
+        checkHandedOver();
+    }
+
+    /** The PREPARED's hardware addresses per group; null (and dropped) when they do not fit our pool. */
+    private Map<String, List<String>> macsByGroup(Address src, WireMessage.Prepared p) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        int at = 0;
+        for (String g : p.groups()) {
+            VipGroup group = config.group(g);
+            int n = group == null ? -1 : group.addresses().size();
+            if (n < 0 || at + n > p.macs().size()) {
+                dropped++;
+                LOG.warn("Dropped a PREPARED from {} that does not fit the pool ({} with {} hardware addresses)",
+                        src, p.groups(), p.macs().size());
+                return null;
+            }
+            result.put(g, List.copyOf(p.macs().subList(at, at + n)));
+            at += n;
+        }
+        return result;
     }
 
     private void onRoundRequest(WireMessage.RoundRequest r) {
@@ -777,6 +904,7 @@ public final class ClusterMember implements AutoCloseable {
             return false;
         }
         failedAcquires.remove(g);
+        prepared.remove(g);
         held.add(g);
         acquisitions++;
         announcements++;
@@ -791,6 +919,9 @@ public final class ClusterMember implements AutoCloseable {
      * Only this group moves; the member keeps the rest of its share.
      */
     private void acquireFailed(String g, Exception e) {
+        if (prepared.contains(g)) {
+            unprepare(g);
+        }
         int failures = failedAcquires.merge(g, 1, Integer::sum);
         long retryMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(failures - 1, 15));
         LOG.error("Could not acquire {}: {}. Leaving it to another member; trying again here in {} ms (failure {} in a row)",
@@ -935,6 +1066,60 @@ public final class ClusterMember implements AutoCloseable {
         }, RELEASE_WAIT_MS);
     }
 
+    /**
+     * Makes the groups local without answering for them and tells their holder (PREPARED). One that
+     * fails is left to the holder's bound: it releases anyway, and we acquire as after any release.
+     */
+    private void prepare(List<String> groups) {
+        if (resync != 0 || groups.isEmpty()) {
+            return;
+        }
+        List<String> done = new ArrayList<>();
+        List<String> macs = new ArrayList<>();
+        for (String g : groups) {
+            try {
+                List<String> m = network.prepare(config.group(g));
+                if (m.size() != config.group(g).addresses().size()) {
+                    throw new NetworkException("the network named " + m.size() + " hardware addresses for " + g);
+                }
+                prepared.add(g);
+                done.add(g);
+                macs.addAll(m);
+            } catch (NetworkException | RuntimeException e) {
+                LOG.warn("Could not prepare {} for a hand-over: {}; its holder will release it first", g, e.getMessage());
+            }
+        }
+        if (!done.isEmpty()) {
+            LOG.debug("Prepared {}", done);
+            send(null, new WireMessage.Prepared(viewKey, round, done, macs));
+        }
+    }
+
+    private void unprepare(String g) {
+        prepared.remove(g);
+        try {
+            network.release(config.group(g));
+        } catch (NetworkException | RuntimeException e) {
+            LOG.warn("Could not remove the prepared {}: {}", g, e.getMessage());
+        }
+    }
+
+    /** Points neighbours at the new owner, then releases: make before break. */
+    private boolean handOver(String g, List<String> macs) {
+        VipGroup group = config.group(g);
+        try {
+            network.handOver(group, macs);
+        } catch (NetworkException | RuntimeException e) {
+            LOG.error("Could not hand {} over: {}; releasing it", group, e.getMessage());
+            return release(g);
+        }
+        held.remove(g);
+        releases++;
+        LOG.info("Pointed neighbours at {} and released {}", macs, group);
+        listeners.forEach(l -> l.released(g));
+        return true;
+    }
+
     private boolean release(String g) {
         VipGroup group = config.group(g);
         try {
@@ -973,6 +1158,8 @@ public final class ClusterMember implements AutoCloseable {
             send(null, new WireMessage.Released(viewKey, round, released));
         }
         awaitingRelease.clear();
+        awaitingPrepared.clear();
+        List.copyOf(prepared).forEach(this::unprepare);
         publish();
     }
 
@@ -1035,7 +1222,7 @@ public final class ClusterMember implements AutoCloseable {
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
                 new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds, pausesSeen, conflicts),
-                lastConflict);
+                lastConflict, handoverMode);
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }

@@ -3,11 +3,13 @@ package org.wackamole.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.wackamole.network.HandoverMode;
 
 /**
  * A consistent snapshot of one member, published after every protocol step, for JMX, status pages
  * and tests. The allocation is the latest decision this member applied (identity to owner, null owner
- * when nobody may hold the group).
+ * when nobody may hold the group). {@code handoverMode} is how this member's planned moves go (JMX
+ * {@code HandoverMode}): make before break when its host is set up for it, else release before acquire.
  */
 public record MemberStatus(
         MemberState state,
@@ -21,7 +23,8 @@ public record MemberStatus(
         Map<String, String> allocation,
         int pendingBalanceMoves,
         Counters counters,
-        String lastConflict) {
+        String lastConflict,
+        HandoverMode handoverMode) {
 
     /**
      * Monotonic counters since start.
@@ -35,6 +38,6 @@ public record MemberStatus(
 
     static MemberStatus initial(String cluster, String node) {
         return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
-                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0), null);
+                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0), null, HandoverMode.RELEASE_BEFORE_ACQUIRE);
     }
 }

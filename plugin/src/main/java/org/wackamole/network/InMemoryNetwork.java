@@ -18,28 +18,40 @@ import org.wackamole.config.VipGroup;
  * ({@link #nextProcess()}, whose {@link #removeStale} finds them) or a clean-up run from outside
  * ({@link #cleanUp}, what systemd's {@code ExecStopPost} does). When the host dies
  * ({@link #hostDied()}) its addresses answer nobody.
+ *
+ * <p>Built {@linkplain #InMemoryNetwork(String, NetworkLog, boolean) able to hand over}, it models a
+ * host set up for make-before-break: a prepared group is local but answers no ARP (an address on
+ * {@code lo} with {@code arp_ignore=1}), so it is no holder; its "hardware address" is the host's name.
  */
 public final class InMemoryNetwork implements VipNetwork {
     private final String member;
     private final NetworkLog log;
     private final Host host;
+    private final boolean handsOver;
     /** This process was killed, or its host died: what it still calls changes nothing. */
     private boolean dead;
 
     /** The addresses on one host; successive processes on the host share them. */
     private static final class Host {
         final Set<String> held = new LinkedHashSet<>();
+        final Set<String> prepared = new LinkedHashSet<>();
         boolean down;
     }
 
     public InMemoryNetwork(String member, NetworkLog log) {
-        this(member, log, new Host());
+        this(member, log, false);
     }
 
-    private InMemoryNetwork(String member, NetworkLog log, Host host) {
+    /** @param handsOver whether the host is set up for make-before-break hand-overs */
+    public InMemoryNetwork(String member, NetworkLog log, boolean handsOver) {
+        this(member, log, new Host(), handsOver);
+    }
+
+    private InMemoryNetwork(String member, NetworkLog log, Host host, boolean handsOver) {
         this.member = member;
         this.log = log;
         this.host = host;
+        this.handsOver = handsOver;
     }
 
     @Override
@@ -48,16 +60,51 @@ public final class InMemoryNetwork implements VipNetwork {
             if (!dead && host.held.add(group.identity())) {
                 log.add(member, NetworkLog.Kind.ACQUIRE, group.identity());
             }
+            host.prepared.remove(group.identity());
         }
     }
 
     @Override
     public void release(VipGroup group) {
         synchronized (host) {
-            if (!dead && host.held.remove(group.identity())) {
+            if (dead) {
+                return;
+            }
+            if (host.held.remove(group.identity())) {
                 log.add(member, NetworkLog.Kind.RELEASE, group.identity());
             }
+            if (host.prepared.remove(group.identity())) {
+                log.add(member, NetworkLog.Kind.UNPREPARE, group.identity());
+            }
         }
+    }
+
+    @Override
+    public HandoverMode handoverMode(Collection<VipGroup> pool) {
+        return handsOver ? HandoverMode.MAKE_BEFORE_BREAK : HandoverMode.RELEASE_BEFORE_ACQUIRE;
+    }
+
+    @Override
+    public List<String> prepare(VipGroup group) throws NetworkException {
+        if (!handsOver) {
+            VipNetwork.super.prepare(group);
+        }
+        synchronized (host) {
+            if (!dead && !host.held.contains(group.identity()) && host.prepared.add(group.identity())) {
+                log.add(member, NetworkLog.Kind.PREPARE, group.identity());
+            }
+            return java.util.Collections.nCopies(group.addresses().size(), member);
+        }
+    }
+
+    @Override
+    public void handOver(VipGroup group, List<String> macs) {
+        synchronized (host) {
+            if (!dead && host.held.contains(group.identity()) && !macs.isEmpty()) {
+                log.add(member, NetworkLog.Kind.HANDOVER, group.identity() + ">" + macs.get(0));
+            }
+        }
+        release(group);
     }
 
     @Override
@@ -90,8 +137,12 @@ public final class InMemoryNetwork implements VipNetwork {
     private List<VipAddress> remove(Collection<VipGroup> pool) {
         List<VipAddress> removed = new ArrayList<>();
         for (VipGroup g : pool) {
+            boolean wasPrepared = host.prepared.remove(g.identity());
             if (host.held.remove(g.identity())) {
                 log.add(member, NetworkLog.Kind.RELEASE, g.identity());
+                removed.addAll(g.addresses());
+            } else if (wasPrepared) {
+                log.add(member, NetworkLog.Kind.UNPREPARE, g.identity());
                 removed.addAll(g.addresses());
             }
         }
@@ -115,6 +166,7 @@ public final class InMemoryNetwork implements VipNetwork {
             if (!host.down) {
                 host.down = true;
                 host.held.clear();
+                host.prepared.clear();
                 log.add(member, NetworkLog.Kind.HOST_DOWN, null);
             }
         }
@@ -127,9 +179,16 @@ public final class InMemoryNetwork implements VipNetwork {
     public InMemoryNetwork nextProcess() {
         synchronized (host) {
             dead = true;
-            InMemoryNetwork next = new InMemoryNetwork(member, log, host.down ? new Host() : host);
+            InMemoryNetwork next = new InMemoryNetwork(member, log, host.down ? new Host() : host, handsOver);
             log.add(member, NetworkLog.Kind.START, null);
             return next;
+        }
+    }
+
+    /** The groups prepared on the host: local, answering no ARP (for a dead host: none). */
+    public Set<String> prepared() {
+        synchronized (host) {
+            return Set.copyOf(host.prepared);
         }
     }
 

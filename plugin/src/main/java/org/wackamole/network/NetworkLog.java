@@ -12,9 +12,12 @@ public final class NetworkLog {
      * {@link #ACQUIRE}, {@link #RELEASE}, {@link #ANNOUNCE}, {@link #KILL}, {@link #HOST_DOWN} and
      * {@link #START} are noted by {@link InMemoryNetwork}; {@link #SEGMENTS} by whoever cuts and heals
      * the network (a test farm's fault injector); {@link #VIEW} by whoever watches a member's view,
-     * for information only: what a member believes is no verdict.
+     * for information only: what a member believes is no verdict. {@link #PREPARE} (the group is
+     * local on the host but answers no ARP: not a holder), {@link #UNPREPARE} (no longer) and
+     * {@link #HANDOVER} (the host pointed neighbours at another host for a group it held, just before
+     * releasing it; subject {@code group>host}) are noted by {@link InMemoryNetwork} too.
      */
-    public enum Kind { ACQUIRE, RELEASE, ANNOUNCE, KILL, HOST_DOWN, START, SEGMENTS, VIEW }
+    public enum Kind { ACQUIRE, RELEASE, ANNOUNCE, KILL, HOST_DOWN, START, SEGMENTS, VIEW, PREPARE, UNPREPARE, HANDOVER }
 
     /**
      * One entry. {@code member} names the host (null for {@link Kind#SEGMENTS}). {@code subject} is

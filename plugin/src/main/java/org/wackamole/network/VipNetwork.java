@@ -12,11 +12,48 @@ import org.wackamole.config.VipGroup;
  */
 public interface VipNetwork extends AutoCloseable {
 
-    /** Adds every address of the group and announces it. Adding an address already present is not an error. */
+    /**
+     * Adds every address of the group and announces it. Adding an address already present is not an
+     * error. A {@link #prepare prepared} group is moved onto its interfaces (and no longer prepared).
+     */
     void acquire(VipGroup group) throws NetworkException;
 
-    /** Removes every address of the group. Removing an address already gone is not an error. */
+    /**
+     * Removes every address of the group, prepared ones too. Removing an address already gone is not
+     * an error.
+     */
     void release(VipGroup group) throws NetworkException;
+
+    /**
+     * Whether this host can take part in make-before-break hand-overs: {@link #prepare} a group so
+     * that it accepts traffic without answering ARP or neighbour solicitations for it, and
+     * {@link #handOver} a group by pointing neighbours at another host. Read once, at start, for the
+     * pool; a network that cannot says why in its log.
+     */
+    default HandoverMode handoverMode(Collection<VipGroup> pool) {
+        return HandoverMode.RELEASE_BEFORE_ACQUIRE;
+    }
+
+    /**
+     * Makes the group's addresses local without answering for them (neighbours keep reaching the
+     * current holder until it points them here). Only when {@link #handoverMode()} is
+     * {@link HandoverMode#MAKE_BEFORE_BREAK}.
+     *
+     * @return the hardware address ({@code aa:bb:cc:dd:ee:ff}) neighbours should use for each address
+     *         of the group, in the group's order
+     */
+    default List<String> prepare(VipGroup group) throws NetworkException {
+        throw new NetworkException("this network cannot prepare " + group + ": it releases before acquiring");
+    }
+
+    /**
+     * Points neighbours at another host for every address of the group (gratuitous ARP and
+     * unsolicited neighbour advertisements naming {@code macs}, as returned by that host's
+     * {@link #prepare}), then removes the addresses as {@link #release} does.
+     */
+    default void handOver(VipGroup group, List<String> macs) throws NetworkException {
+        release(group);
+    }
 
     /** Announces the group again, so neighbours that still point at a former holder move to us. */
     void announce(VipGroup group) throws NetworkException;

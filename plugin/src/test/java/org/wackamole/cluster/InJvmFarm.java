@@ -66,6 +66,11 @@ final class InJvmFarm implements AutoCloseable {
     volatile Duration cleanupAfterKill = Duration.ofSeconds(1);
 
     final NetworkLog log = new NetworkLog();
+    /** Which hosts are set up for make-before-break hand-overs (decided when a host first starts). */
+    volatile java.util.function.Predicate<String> handsOver = name -> false;
+    /** Runs on a member's protocol thread right after its network prepared a group (to inject a death there). */
+    volatile java.util.function.BiConsumer<String, String> afterPrepare = (name, group) -> {
+    };
     final String cluster = "farm-" + FARMS.incrementAndGet() + "-" + ProcessHandle.current().pid();
     final List<String> pool;
     private final Map<String, String> common = new HashMap<>();
@@ -129,7 +134,7 @@ final class InJvmFarm implements AutoCloseable {
         WackamoleConfig config = WackamoleConfig.parse(s, () -> name);
         InMemoryNetwork network;
         if (previous == null) {
-            network = new InMemoryNetwork(name, log);
+            network = new InMemoryNetwork(name, log, handsOver.test(name));
         } else {
             // systemd runs ExecStopPost to its end before it restarts the service.
             ScheduledFuture<?> pending = previous.cleanup;
@@ -145,7 +150,7 @@ final class InJvmFarm implements AutoCloseable {
         }
         DISCARD discard = new DISCARD();
         DROP drop = new DROP();
-        ClusterMember member = new ClusterMember(config, network, () -> channel(discard, drop));
+        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, drop));
         member.addListener(new ClusterListener() {
             private String lastView;
 
@@ -162,6 +167,54 @@ final class InJvmFarm implements AutoCloseable {
         nodes.put(name, node);
         member.start();
         return node;
+    }
+
+    /** The host's network, telling {@link #afterPrepare} of each group it prepared. */
+    private final class Preparing implements org.wackamole.network.VipNetwork {
+        private final String name;
+        private final InMemoryNetwork network;
+
+        Preparing(String name, InMemoryNetwork network) {
+            this.name = name;
+            this.network = network;
+        }
+
+        @Override
+        public void acquire(org.wackamole.config.VipGroup group) {
+            network.acquire(group);
+        }
+
+        @Override
+        public void release(org.wackamole.config.VipGroup group) {
+            network.release(group);
+        }
+
+        @Override
+        public void announce(org.wackamole.config.VipGroup group) {
+            network.announce(group);
+        }
+
+        @Override
+        public List<org.wackamole.config.VipAddress> removeStale(java.util.Collection<org.wackamole.config.VipGroup> pool) {
+            return network.removeStale(pool);
+        }
+
+        @Override
+        public org.wackamole.network.HandoverMode handoverMode(java.util.Collection<org.wackamole.config.VipGroup> pool) {
+            return network.handoverMode(pool);
+        }
+
+        @Override
+        public List<String> prepare(org.wackamole.config.VipGroup group) throws org.wackamole.network.NetworkException {
+            List<String> macs = network.prepare(group);
+            afterPrepare.accept(name, group.identity());
+            return macs;
+        }
+
+        @Override
+        public void handOver(org.wackamole.config.VipGroup group, List<String> macs) {
+            network.handOver(group, macs);
+        }
     }
 
     /** Short timeouts so that a test farm detects a death in well under a second. */

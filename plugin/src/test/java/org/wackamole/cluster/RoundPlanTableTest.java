@@ -26,7 +26,7 @@ class RoundPlanTableTest {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<Case> cases = Case.parseAll(text);
-        assertThat(cases).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.title, c::check));
     }
 
@@ -38,6 +38,11 @@ class RoundPlanTableTest {
         final Map<String, List<String>> claims = new LinkedHashMap<>();
         final Map<String, Set<String>> released = new LinkedHashMap<>();
         boolean merge;
+        final Map<String, String> owners = new LinkedHashMap<>();
+        final Set<String> handsOver = new LinkedHashSet<>();
+        final Map<String, Set<String>> prepared = new LinkedHashMap<>();
+        final Map<String, String> expectAwaitPrepared = new LinkedHashMap<>();
+        final Map<String, String> expectHandOverNow = new LinkedHashMap<>();
         final Map<String, List<String>> expectLists = new LinkedHashMap<>();
         final Map<String, Set<String>> expectWait = new LinkedHashMap<>();
         final Map<String, Set<String>> expectReannounce = new LinkedHashMap<>();
@@ -75,13 +80,19 @@ class RoundPlanTableTest {
                     case "released" -> rest.subList(1, rest.size())
                             .forEach(g -> cur.released.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
                     case "merge" -> c.merge = true;
+                    case "owner" -> c.owners.put(rest.get(0), rest.get(1));
+                    case "handsover" -> c.handsOver.addAll(rest);
+                    case "prepared" -> rest.subList(1, rest.size())
+                            .forEach(g -> cur.prepared.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
                     case "expect" -> {
                         String kind = rest.get(0);
                         List<String> args = rest.subList(1, rest.size());
                         switch (kind) {
-                            case "release", "acquire", "announce" -> c.expectLists.put(kind, List.copyOf(args));
+                            case "release", "acquire", "announce", "prepare" -> c.expectLists.put(kind, List.copyOf(args));
                             case "wait" -> c.expectWait.put(args.get(0), Set.copyOf(args.subList(1, args.size())));
                             case "reannounce" -> c.expectReannounce.put(args.get(0), Set.copyOf(args.subList(1, args.size())));
+                            case "handover" -> c.expectAwaitPrepared.put(args.get(0), args.get(1));
+                            case "handovernow" -> c.expectHandOverNow.put(args.get(0), args.get(1));
                             default -> throw new IllegalArgumentException("line " + lineNo + ": unknown expectation " + kind);
                         }
                     }
@@ -92,12 +103,18 @@ class RoundPlanTableTest {
         }
 
         void check() {
-            RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), new LinkedHashSet<>(mine), claims, released, merge);
+            Map<String, String> decision = new LinkedHashMap<>(owners);
+            mine.forEach(g -> decision.put(g, me));
+            RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), new LinkedHashSet<>(mine), decision, claims, released, merge,
+                    handsOver, prepared);
             assertThat(plan.release()).as("release").isEqualTo(expectLists.getOrDefault("release", List.of()));
             assertThat(plan.acquireNow()).as("acquire").isEqualTo(expectLists.getOrDefault("acquire", List.of()));
             assertThat(plan.announceNow()).as("announce").isEqualTo(expectLists.getOrDefault("announce", List.of()));
             assertThat(plan.awaitRelease()).as("wait").isEqualTo(expectWait);
             assertThat(plan.awaitReannounce()).as("reannounce").isEqualTo(expectReannounce);
+            assertThat(plan.prepare()).as("prepare").isEqualTo(expectLists.getOrDefault("prepare", List.of()));
+            assertThat(plan.awaitPrepared()).as("handover").isEqualTo(expectAwaitPrepared);
+            assertThat(plan.handOverNow()).as("handovernow").isEqualTo(expectHandOverNow);
         }
     }
 }

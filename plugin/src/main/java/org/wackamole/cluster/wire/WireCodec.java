@@ -15,12 +15,16 @@ import java.util.List;
  */
 public final class WireCodec {
     static final int MAGIC = 0x57; // 'W'
-    /** 2: rounds name the resync tokens they answer (a paused member's proof that a round is fresh). */
+    /**
+     * 2: rounds name the resync tokens they answer (a paused member's proof that a round is fresh);
+     * states say whether the member hands over; PREPARED.
+     */
     public static final int VERSION = 2;
     static final int TYPE_ROUND = 1;
     static final int TYPE_STATE = 2;
     static final int TYPE_RELEASED = 3;
     static final int TYPE_ROUND_REQUEST = 4;
+    static final int TYPE_PREPARED = 5;
 
     static final int MAX_STRING = 1024;
     static final int MAX_LIST = 1 << 20;
@@ -48,7 +52,7 @@ public final class WireCodec {
             out.b(TYPE_STATE);
             header(out, s);
             out.string(s.node());
-            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0));
+            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0));
             out.varint(s.weight());
             out.int32(s.poolDigest());
             out.strings(s.preferred());
@@ -59,6 +63,11 @@ public final class WireCodec {
             out.b(TYPE_RELEASED);
             header(out, r);
             out.strings(r.groups());
+        } else if (message instanceof WireMessage.Prepared p) {
+            out.b(TYPE_PREPARED);
+            header(out, p);
+            out.strings(p.groups());
+            out.strings(p.macs());
         } else if (message instanceof WireMessage.RoundRequest r) {
             out.b(TYPE_ROUND_REQUEST);
             header(out, r);
@@ -98,7 +107,7 @@ public final class WireCodec {
             case TYPE_STATE -> {
                 String node = in.string();
                 int flags = in.u8();
-                if ((flags & ~3) != 0) {
+                if ((flags & ~7) != 0) {
                     throw new MalformedMessageException("unknown state flags " + flags);
                 }
                 int weight = in.varint();
@@ -106,9 +115,10 @@ public final class WireCodec {
                     throw new MalformedMessageException("weight " + weight);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
-                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings());
+                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0);
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
+            case TYPE_PREPARED -> message = new WireMessage.Prepared(view, round, in.strings(), in.strings());
             case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string(), in.int64());
             default -> throw new MalformedMessageException("unknown type " + type);
         }

@@ -33,10 +33,13 @@ public sealed interface WireMessage {
      * @param macs the hardware addresses of the member's VIP interfaces ({@code aa:bb:cc:dd:ee:ff}):
      *             when its JVM dies and its kernel keeps answering for its VIPs, the new holders
      *             recognise a stale member rather than a foreign host
+     * @param handsOver whether this member can take part in a make-before-break hand-over (its host
+     *                  can make an address local without answering ARP for it, and can point
+     *                  neighbours at another host's hardware address)
      */
     record State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
                  int poolDigest, List<String> preferred, List<String> held, List<String> declined,
-                 List<String> macs) implements WireMessage {
+                 List<String> macs, boolean handsOver) implements WireMessage {
         public State {
             preferred = List.copyOf(preferred);
             held = List.copyOf(held);
@@ -45,8 +48,14 @@ public sealed interface WireMessage {
         }
 
         public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
+                     int poolDigest, List<String> preferred, List<String> held, List<String> declined,
+                     List<String> macs) {
+            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, macs, false);
+        }
+
+        public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
                      int poolDigest, List<String> preferred, List<String> held, List<String> declined) {
-            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, List.of());
+            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, List.of(), false);
         }
     }
 
@@ -54,6 +63,20 @@ public sealed interface WireMessage {
     record Released(ViewKey view, int round, List<String> groups) implements WireMessage {
         public Released {
             groups = List.copyOf(groups);
+        }
+    }
+
+    /**
+     * The new owner of these groups has made them local without answering for them: their holder may
+     * point neighbours at it and release.
+     *
+     * @param macs the hardware address to announce for each address of each group, groups in order and
+     *             each group's addresses in configuration order
+     */
+    record Prepared(ViewKey view, int round, List<String> groups, List<String> macs) implements WireMessage {
+        public Prepared {
+            groups = List.copyOf(groups);
+            macs = List.copyOf(macs);
         }
     }
 

@@ -35,23 +35,47 @@ final class ArpAnnouncer implements AutoCloseable {
     }
 
     static byte[] frame(byte[] mac, Inet4Address sender, Inet4Address target) {
+        return frame(mac, mac, sender, target);
+    }
+
+    /**
+     * @param source the Ethernet source: always the sending interface's own, so that bridges keep
+     *               learning where each MAC really is
+     * @param owner  the ARP sender hardware address: the MAC neighbours should use for {@code sender}
+     */
+    static byte[] frame(byte[] source, byte[] owner, Inet4Address sender, Inet4Address target) {
         ByteBuffer f = ByteBuffer.allocate(42).order(ByteOrder.BIG_ENDIAN);
-        f.put(BROADCAST).put(mac).putShort((short) ETH_P_ARP);
+        f.put(BROADCAST).put(source).putShort((short) ETH_P_ARP);
         f.putShort((short) 1)          // hardware: Ethernet
                 .putShort((short) 0x0800) // protocol: IPv4
                 .put((byte) 6).put((byte) 4)
                 .putShort((short) 1)  // request
-                .put(mac).put(sender.getAddress())
+                .put(owner).put(sender.getAddress())
                 .put(new byte[6]).put(target.getAddress());
         return f.array();
     }
 
+    /**
+     * A gratuitous ARP that names another host's MAC for the VIP: the old holder of a hand-over
+     * points its neighbours at the new one (Linux takes a gratuitous ARP over its 1 s locktime).
+     */
+    void announceFor(Rtnetlink.Link link, Inet4Address vip, byte[] owner) throws NetworkException {
+        if (owner == null || owner.length != 6) {
+            throw new NetworkException("no Ethernet address to announce " + vip.getHostAddress() + " for");
+        }
+        send(link, owner, vip, vip);
+    }
+
     private void send(Rtnetlink.Link link, Inet4Address sender, Inet4Address target) throws NetworkException {
+        send(link, link.mac(), sender, target);
+    }
+
+    private void send(Rtnetlink.Link link, byte[] owner, Inet4Address sender, Inet4Address target) throws NetworkException {
         if (link.mac() == null || link.mac().length != 6) {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot send ARP for "
                     + sender.getHostAddress());
         }
-        byte[] frame = frame(link.mac(), sender, target);
+        byte[] frame = frame(link.mac(), owner, sender, target);
         ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
         ll.putShort((short) LibC.AF_PACKET)
                 .order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP)

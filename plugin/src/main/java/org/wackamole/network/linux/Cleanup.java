@@ -46,7 +46,7 @@ public final class Cleanup {
         }
     }
 
-    /** Removes the pool's addresses found on their interfaces; an interface that does not exist has none. */
+    /** Removes the pool's addresses found on their interfaces or on lo; an interface that does not exist has none. */
     static List<VipAddress> run(Path ini) throws Exception {
         WackamoleConfig config = WackamoleConfig.parse(IniSettings.parse(Files.readString(ini)), () -> "cleanup");
         List<VipAddress> removed = new ArrayList<>();
@@ -65,6 +65,18 @@ public final class Cleanup {
                     if (present.get(name).contains(a.address())) {
                         delete(netlink, links.get(name), a);
                         removed.add(a);
+                    }
+                }
+            }
+            // A run killed in the middle of a hand-over leaves the new holder's copy on lo (host prefix).
+            Rtnetlink.Link lo = lookup(netlink, "lo");
+            List<InetAddress> onLo = lo == null ? List.of() : netlink.addresses(lo).stream().map(Rtnetlink.Present::address).toList();
+            for (VipGroup g : config.groups()) {
+                for (VipAddress a : g.addresses()) {
+                    if (onLo.contains(a.address())) {
+                        VipAddress copy = new VipAddress("lo", a.address(), a.isIpv4() ? 32 : 128);
+                        delete(netlink, lo, copy);
+                        removed.add(copy);
                     }
                 }
             }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.wackamole.config.NetworkSettings;
 import org.wackamole.config.VipAddress;
 import org.wackamole.config.VipGroup;
+import org.wackamole.network.HandoverMode;
 import org.wackamole.network.NetworkException;
 import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
@@ -45,6 +46,7 @@ import org.wackamole.network.VipNetwork;
 public final class LinuxNetwork implements VipNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxNetwork.class);
     private static final long NOTIFY_TICK_MS = 100;
+    private static final String LOOPBACK = "lo";
     /** How long a read of notifications waits, so that {@link #close} never waits longer for the reader. */
     private static final int EVENT_WAIT_MS = 200;
     /**
@@ -85,6 +87,9 @@ public final class LinuxNetwork implements VipNetwork {
     private final Map<String, VipGroup> held = new LinkedHashMap<>();
     /** Held groups on an interface that was lost: left alone until the cluster acquires or releases them again. */
     private final Set<String> suspended = new HashSet<>();
+    /** Groups made local on {@code lo} for a hand-over, answering no ARP, not yet acquired. */
+    private final Map<String, VipGroup> prepared = new LinkedHashMap<>();
+    private volatile boolean handsOver;
     private final Map<String, List<ScheduledFuture<?>>> schedules = new HashMap<>();
     private final Queue<Runnable> notifyQueue = new ArrayDeque<>();
     private final AtomicLong announcements = new AtomicLong();
@@ -164,6 +169,125 @@ public final class LinuxNetwork implements VipNetwork {
         }
     }
 
+    /**
+     * Make before break when every pool interface with IPv4 addresses has {@code arp_ignore >= 1}
+     * and {@code arp_announce = 2} (see {@link HandoverSetup}) and {@code lo} is up; otherwise
+     * release before acquire, said once in the log with the settings that are missing.
+     */
+    @Override
+    public synchronized HandoverMode handoverMode(Collection<VipGroup> pool) {
+        Set<String> v4 = new java.util.TreeSet<>();
+        pool.forEach(g -> g.addresses().stream().filter(VipAddress::isIpv4).forEach(a -> v4.add(a.interfaceName())));
+        List<String> missing = new ArrayList<>(HandoverSetup.missing(v4, HandoverSetup::procSys));
+        try {
+            if (!lookup(LOOPBACK).up()) {
+                missing.add("interface lo is down");
+            }
+        } catch (NetworkException e) {
+            missing.add(e.getMessage());
+        }
+        handsOver = missing.isEmpty();
+        if (handsOver) {
+            LOG.info("Planned moves hand over make-before-break (the new holder first takes the address on lo)");
+            return HandoverMode.MAKE_BEFORE_BREAK;
+        }
+        LOG.warn("Planned moves release before acquiring, which loses the connection attempts of a few milliseconds: {}. "
+                + "Set net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (as root; the systemd unit does) "
+                + "for hand-overs without a gap", String.join("; ", missing));
+        return HandoverMode.RELEASE_BEFORE_ACQUIRE;
+    }
+
+    /**
+     * Puts the group's addresses on {@code lo} (host prefix): local, so the host accepts traffic for
+     * them from the moment a neighbour is pointed here, but answering no ARP ({@code arp_ignore})
+     * and no neighbour solicitation, so the holder stays the only one that answers.
+     *
+     * @return the MAC of each address's interface, in the group's order
+     */
+    @Override
+    public synchronized List<String> prepare(VipGroup group) throws NetworkException {
+        if (!handsOver) {
+            throw new NetworkException("this host is not set up for hand-overs (see the warning at start): cannot prepare " + group);
+        }
+        if (held.containsKey(group.identity())) {
+            throw new NetworkException(group + " is held here already");
+        }
+        Rtnetlink.Link lo = lookup(LOOPBACK);
+        List<String> macs = new ArrayList<>();
+        List<VipAddress> added = new ArrayList<>();
+        try {
+            for (VipAddress a : group.addresses()) {
+                Rtnetlink.Link link = link(a.interfaceName());
+                if (link.mac() == null || link.mac().length != 6) {
+                    throw new NetworkException("interface " + a.interfaceName() + " has no Ethernet address: cannot hand "
+                            + a + " over to it");
+                }
+                macs.add(java.util.HexFormat.ofDelimiter(":").formatHex(link.mac()));
+                netlink.add(lo, onLoopback(a));
+                added.add(a);
+            }
+        } catch (NetworkException e) {
+            for (VipAddress a : added) {
+                try {
+                    netlink.delete(lo, onLoopback(a));
+                } catch (NetworkException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+        prepared.put(group.identity(), group);
+        return macs;
+    }
+
+    /**
+     * Points neighbours at the new holder (a gratuitous ARP or an unsolicited neighbour advertisement
+     * per address, naming its MAC), then removes the addresses. Our own watch must not take the
+     * pointing for a foreign claim: the group stops being ours before it goes out.
+     */
+    @Override
+    public synchronized void handOver(VipGroup group, List<String> macs) throws NetworkException {
+        redirect(group, macs);
+        release(group);
+    }
+
+    /** The first half of {@link #handOver}: the group is no longer ours, neighbours go to {@code macs}; the addresses stay. */
+    synchronized void redirect(VipGroup group, List<String> macs) throws NetworkException {
+        if (macs.size() != group.addresses().size()) {
+            throw new NetworkException(macs.size() + " hardware addresses for the " + group.addresses().size()
+                    + " addresses of " + group);
+        }
+        boolean ours = held.containsKey(group.identity()) && !suspended.contains(group.identity());
+        forget(group);
+        if (!ours) {
+            return;
+        }
+        for (int i = 0; i < macs.size(); i++) {
+            VipAddress a = group.addresses().get(i);
+            byte[] mac;
+            try {
+                mac = java.util.HexFormat.ofDelimiter(":").parseHex(macs.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new NetworkException("not a hardware address: '" + macs.get(i) + "'", e);
+            }
+            try {
+                Rtnetlink.Link link = link(a.interfaceName());
+                if (a.address() instanceof Inet4Address v4) {
+                    arp.announceFor(link, v4, mac);
+                } else {
+                    ndisc.announce(link, (Inet6Address) a.address(), mac);
+                }
+                announcements.incrementAndGet();
+            } catch (NetworkException e) {
+                LOG.warn("Could not point neighbours of {} at {}: {}", a, macs.get(i), e.getMessage());
+            }
+        }
+    }
+
+    private static VipAddress onLoopback(VipAddress a) {
+        return new VipAddress(LOOPBACK, a.address(), a.isIpv4() ? 32 : 128);
+    }
+
     @Override
     public void setListener(NetworkListener listener) {
         this.listener = listener == null ? NetworkListener.NONE : listener;
@@ -177,7 +301,8 @@ public final class LinuxNetwork implements VipNetwork {
      */
     @Override
     public synchronized void acquire(VipGroup group) throws NetworkException {
-        if (!held.containsKey(group.identity())) {
+        // A prepared group comes from a member that pointed its neighbours here: nobody else answers.
+        if (!held.containsKey(group.identity()) && !prepared.containsKey(group.identity())) {
             probe(group);
         }
         List<VipAddress> added = new ArrayList<>();
@@ -204,20 +329,20 @@ public final class LinuxNetwork implements VipNetwork {
                 heldAddresses.put(a.address(), group);
             }
         }
+        // On the interface now (the copy on lo answered nothing, the one on the interface answers):
+        // the copy on lo can go.
+        unprepare(group);
         suspended.remove(group.identity());
         // Acquiring a group held already (e.g. after its interface came back) restarts its announcements.
         cancelSchedules(group.identity());
         announceAndSchedule(group);
     }
 
-    /** Removes every address; one on an interface that no longer exists is gone already. */
+    /** Removes every address, a prepared copy on lo too; one on an interface that no longer exists is gone already. */
     @Override
     public synchronized void release(VipGroup group) throws NetworkException {
-        cancelSchedules(group.identity());
-        // Out of held first: the notifications of our own deletes must not bring the addresses back.
-        held.remove(group.identity());
-        group.addresses().forEach(a -> heldAddresses.remove(a.address()));
-        suspended.remove(group.identity());
+        forget(group);
+        unprepare(group);
         NetworkException first = null;
         for (VipAddress a : group.addresses()) {
             try {
@@ -234,6 +359,27 @@ public final class LinuxNetwork implements VipNetwork {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** Out of held first: the notifications of our own deletes must not bring the addresses back. */
+    private void forget(VipGroup group) {
+        cancelSchedules(group.identity());
+        held.remove(group.identity());
+        group.addresses().forEach(a -> heldAddresses.remove(a.address()));
+        suspended.remove(group.identity());
+    }
+
+    private void unprepare(VipGroup group) {
+        if (prepared.remove(group.identity()) == null) {
+            return;
+        }
+        for (VipAddress a : group.addresses()) {
+            try {
+                netlink.delete(lookup(LOOPBACK), onLoopback(a));
+            } catch (NetworkException e) {
+                LOG.warn("Could not remove {} from lo: {}", a.address().getHostAddress(), e.getMessage());
+            }
         }
     }
 
@@ -256,6 +402,21 @@ public final class LinuxNetwork implements VipNetwork {
                 if (present.contains(a.address())) {
                     netlink.delete(link(a.interfaceName()), a);
                     removed.add(a);
+                }
+            }
+        }
+        // Copies on lo prepared by a run killed in the middle of a hand-over.
+        List<VipGroup> notPrepared = notHeld.stream().filter(g -> !prepared.containsKey(g.identity())).toList();
+        if (!notPrepared.isEmpty()) {
+            Rtnetlink.Link lo = lookup(LOOPBACK);
+            Set<InetAddress> onLo = new java.util.HashSet<>();
+            netlink.addresses(lo).forEach(p -> onLo.add(p.address()));
+            for (VipGroup g : notPrepared) {
+                for (VipAddress a : g.addresses()) {
+                    if (onLo.contains(a.address())) {
+                        netlink.delete(lo, onLoopback(a));
+                        removed.add(onLoopback(a));
+                    }
                 }
             }
         }

@@ -41,14 +41,22 @@ final class NeighbourAdvertiser implements AutoCloseable {
     }
 
     void announce(Rtnetlink.Link link, Inet6Address vip) throws NetworkException {
-        if (link.mac() == null || link.mac().length != 6) {
+        announce(link, vip, link.mac());
+    }
+
+    /**
+     * An advertisement whose target link-layer address is {@code owner}: the old holder of a
+     * hand-over points its neighbours at the new one (the Override flag replaces their entry).
+     */
+    void announce(Rtnetlink.Link link, Inet6Address vip, byte[] owner) throws NetworkException {
+        if (link.mac() == null || link.mac().length != 6 || owner == null || owner.length != 6) {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot advertise "
                     + vip.getHostAddress());
         }
         if (libc.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, intValue(link.index()), 4) < 0) {
             throw new NetworkException("cannot select " + link.name() + " for neighbour advertisements: " + LibC.describe(LibC.errno()));
         }
-        byte[] message = message(link.mac(), vip);
+        byte[] message = message(owner, vip);
         ByteBuffer to = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
         to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(ALL_NODES).putInt(link.index());
         if (libc.sendto(fd, message, message.length, 0, to.array(), 28) < 0) {

@@ -1,0 +1,205 @@
+package org.wackamole.network.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.wackamole.config.NetworkSettings;
+import org.wackamole.config.VipGroup;
+import org.wackamole.config.WackamoleConfig;
+import org.wackamole.network.HandoverMode;
+
+/**
+ * Make before break on the real kernel: a holds the VIP, b prepares it (on lo), a points the
+ * client at b's MAC while a still has the address, then lets go and b takes it. A client in c
+ * opens a TCP connection every 10 ms (100 ms timeout) throughout, and asks who answers ARP for the
+ * VIP every 2 ms: no connection fails and never more than one host answers. Root only.
+ */
+@Timeout(120)
+class LinuxHandoverTest {
+    private static final String VIP = "198.51.100.10";
+    private static final int PORT = 8080;
+    private TestNetwork net;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        String why = TestNetwork.whyUnavailable();
+        assumeTrue(why == null, why);
+        net = new TestNetwork("a", "b", "c");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private static VipGroup group() {
+        Map<String, String> s = new HashMap<>();
+        s.put("wackamole.interface", "veth0");
+        s.put("wackamole.vips", VIP + "/32");
+        return WackamoleConfig.parse(s, () -> "test").groups().get(0);
+    }
+
+    private LinuxNetwork open(String host) throws Exception {
+        LinuxNetwork n = net.inNamespace(host, () -> LinuxNetwork.open(NetworkSettings.defaults()));
+        opened.add(n);
+        return n;
+    }
+
+    private void setUpForHandOver(String host) throws IOException {
+        net.exec(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        net.exec(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_announce=2");
+    }
+
+    /** A server on the wildcard address that answers every connection with its host's name. */
+    private void serve(String host) throws Exception {
+        ServerSocket server = net.inNamespace(host, () -> new ServerSocket(PORT, 200, InetAddress.getByName("0.0.0.0")));
+        opened.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
+                    out.write(host.getBytes());
+                } catch (IOException e) {
+                    // closed, or the client went away
+                }
+            }
+        }, "serve-" + host);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Test
+    void hostsWithoutTheSysctlsReleaseBeforeAcquiring() throws Exception {
+        LinuxNetwork a = open("a");
+        assertThat(net.exec("a", "sysctl", "-n", "net.ipv4.conf.all.arp_ignore").trim()).isEqualTo("0");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group())))).isEqualTo(HandoverMode.RELEASE_BEFORE_ACQUIRE);
+        setUpForHandOver("a");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group())))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+    }
+
+    @Test
+    void clientMovesToTheNewHolderWithoutAFailedConnectionOrASecondResponder() throws Exception {
+        setUpForHandOver("a");
+        setUpForHandOver("b");
+        VipGroup group = group();
+        LinuxNetwork a = open("a");
+        LinuxNetwork b = open("b");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        assertThat(net.inNamespace("b", () -> b.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        serve("a");
+        serve("b");
+        a.acquire(group);
+        String macA = net.mac("a");
+        String macB = net.mac("b");
+
+        ArpResponders responders = net.inNamespace("c", () -> new ArpResponders("veth0", (Inet4Address) InetAddress.getByName(VIP)));
+        opened.add(responders);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try {
+                net.inNamespace("c", () -> {
+                    long next = System.nanoTime();
+                    for (int i = 0; i < 3000 && !stop.get(); i++) {
+                        answers.add(connectOnce());
+                        next += 10_000_000;
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture<Void> asking = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 15_000 && !stop.get(); i++) {
+                try {
+                    responders.ask();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        });
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answers.contains("a"));
+            assertThat(neighbour()).contains(macA);
+
+            List<String> macs = b.prepare(group);
+            assertThat(macs).containsExactly(macB);
+            assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+            Thread.sleep(200);
+            assertThat(responders.macs()).as("b answers no ARP while prepared").containsExactly(macA);
+
+            int before = answers.size();
+            a.redirect(group, macs);
+            Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> neighbour().contains(macB));
+            // The client is on b while a still has the address: make before break.
+            assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "veth0")).contains(VIP + "/32");
+            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> answers.subList(before, answers.size()).contains("b"));
+
+            a.release(group);
+            b.acquire(group);
+            assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain(VIP);
+            assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "veth0")).contains(VIP + "/32");
+            Thread.sleep(300);
+        } finally {
+            stop.set(true);
+            client.get();
+            asking.get();
+        }
+        List<String> failed = answers.stream().filter(s -> !s.equals("a") && !s.equals("b")).toList();
+        int lastA = answers.lastIndexOf("a");
+        int firstB = answers.indexOf("b");
+        System.out.printf("hand-over in a namespace: %d connections, %d failed, %d ARP questions, max %d responders per question, "
+                + "answers: a until #%d, b from #%d%n", answers.size(), failed.size(), responders.questions(),
+                responders.maxPerQuestion(), lastA, firstB);
+        assertThat(failed).as("failed connections").isEmpty();
+        assertThat(lastA).as("no answer from a after b's first").isLessThan(firstB);
+        assertThat(responders.maxPerQuestion()).as("hosts answering one ARP question").isEqualTo(1);
+        assertThat(responders.macs()).containsExactlyInAnyOrder(macA, macB);
+    }
+
+    /** One connection: the name of the host that answered, or what went wrong. */
+    private static String connectOnce() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(VIP, PORT), 100);
+            s.setSoTimeout(100);
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8];
+            int n = in.read(buf);
+            return n <= 0 ? "empty" : new String(buf, 0, n);
+        } catch (IOException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private String neighbour() throws IOException {
+        return net.exec("c", "ip", "neigh", "show", "to", VIP, "dev", "veth0");
+    }
+}
