@@ -87,6 +87,9 @@ public interface WackamoleMXBean {
     @Description("Times another host was seen answering ARP for a pool address (probe before acquiring, or while held)")
     long getConflicts();
 
+    @Description("How planned moves go: MAKE_BEFORE_BREAK (no gap, one ARP responder) or RELEASE_BEFORE_ACQUIRE (the host lacks the sysctls)")
+    String getHandoverMode();
+
     @Description("The latest address conflict: when, which address, which MAC, stale member or foreign host (empty: none)")
     String getLastConflict();
 

@@ -158,6 +158,12 @@ final class MemberManagement implements WackamoleMXBean {
     }
 
     @Override
+    public String getHandoverMode() {
+        MemberStatus s = status();
+        return s == null || s.handoverMode() == null ? "" : s.handoverMode().name();
+    }
+
+    @Override
     public String getLastConflict() {
         MemberStatus s = status();
         return s == null || s.lastConflict() == null ? "" : s.lastConflict();
