@@ -140,7 +140,8 @@ final class ArpWatch implements AutoCloseable {
         }
     }
 
-    private void sendProbe(Rtnetlink.Link link, Inet4Address address) throws NetworkException {
+    /** Sends one probe without waiting: answers reach the watch's listener like any claim. */
+    void sendProbe(Rtnetlink.Link link, Inet4Address address) throws NetworkException {
         if (link.mac() == null || link.mac().length != 6) {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot probe " + address.getHostAddress());
         }
