@@ -38,6 +38,8 @@ public final class JettyFarm implements AutoCloseable {
     private final String cluster;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
+    private List<String> farmKey = List.of();
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -61,6 +63,7 @@ public final class JettyFarm implements AutoCloseable {
         this.cluster = "farm-" + ProcessHandle.current().pid();
         net = new TestNetwork("h1", "h2", "h3", "c");
         try {
+            farmKey = FarmKeys.create(work, "farm");
             for (String host : HOSTS) {
                 // JGroups multicasts on the LAN; the hosts have no default route.
                 net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
@@ -88,6 +91,7 @@ public final class JettyFarm implements AutoCloseable {
         jetty.appendIni("http", "jetty.http.port=" + PORT);
         String tcpPeers = jgroupsConfig.contains("tcp")
                 ? "wackamole.jgroups.initialHosts=198.51.100.1[7800],198.51.100.2[7800],198.51.100.3[7800]" : "";
+        jetty.appendIni("wackamole", farmKey.get(0), farmKey.get(1));
         jetty.appendIni("wackamole", tcpPeers,
                 "wackamole.cluster=" + cluster,
                 "wackamole.node=" + host,
