@@ -79,6 +79,19 @@ etc/wackamole.xml
 # wackamole.health.interval=2s
 # wackamole.health.threshold=3
 
+## Security: cluster traffic is encrypted and Wackamole's messages authenticated with the farm
+## key, an AES key in a PKCS12 keystore, the same file on every member; without one the server does
+## not start. Create it once and copy it to every member (mode 0600, owned by the server's user):
+##   WACKAMOLE_SECURITY_PASSWORD=... java -cp "$JETTY_BASE/lib/wackamole/*" org.wackamole.security.KeyGen /etc/wackamole/farm.p12
+## The password: from passwordFile (first line), else the environment variable
+## WACKAMOLE_SECURITY_PASSWORD, else password= here (readable by whoever reads this file).
+## wackamole.security=none turns all of this off: anyone on the LAN can then join and take VIPs.
+# wackamole.security=required
+# wackamole.security.keystore=/etc/wackamole/farm.p12
+# wackamole.security.passwordFile=/etc/wackamole/farm.pw
+# wackamole.security.password=
+# wackamole.security.alias=wackamole
+
 ## JGroups: the stack (wackamole-udp.xml multicast, wackamole-tcp.xml with TCPPING, or a file),
 ## the address cluster traffic binds to, and for TCP the peers as ip[port].
 # wackamole.jgroups.config=wackamole-udp.xml

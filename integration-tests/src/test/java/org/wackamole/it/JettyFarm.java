@@ -43,6 +43,8 @@ public final class JettyFarm implements AutoCloseable {
     private final Map<String, Path> logs = new LinkedHashMap<>();
     private final Set<String> tomcatHosts;
     private final Map<String, TomcatDistribution> tomcats = new LinkedHashMap<>();
+    /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
+    private List<String> farmKey = List.of();
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -75,6 +77,7 @@ public final class JettyFarm implements AutoCloseable {
         this.cluster = "farm-" + ProcessHandle.current().pid();
         net = new TestNetwork("h1", "h2", "h3", "c");
         try {
+            farmKey = FarmKeys.create(work, "farm");
             for (String host : HOSTS) {
                 // JGroups multicasts on the LAN; the hosts have no default route.
                 net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
@@ -105,6 +108,10 @@ public final class JettyFarm implements AutoCloseable {
         settings.put("wackamole.mature", "1s");
         settings.put("wackamole.jgroups.config", jgroupsConfig);
         settings.put("wackamole.jgroups.bindAddress", "198.51.100." + n);
+        for (String line : farmKey) {
+            int eq = line.indexOf('=');
+            settings.put(line.substring(0, eq), line.substring(eq + 1));
+        }
         if (tomcatHosts.contains(host)) {
             TomcatDistribution tomcat = new TomcatDistribution(base);
             tomcat.installWar();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,8 @@ class JettyModuleTest {
             jetty.installWar();
             int port = JettyDistribution.freePort();
             jetty.appendIni("http", "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+            List<String> key = FarmKeys.create(base, "farm"); // security is on by default: a key of this run's own
+            jetty.appendIni("wackamole", key.toArray(String[]::new));
             jetty.appendIni("wackamole", "wackamole.node=dist1", "wackamole.interface=eth0",
                     "wackamole.vips=198.51.100.10,198.51.100.11", "wackamole.mature=0s", "wackamole.network=memory",
                     "wackamole.jgroups.config=wackamole-loopback.xml", "wackamole.cluster=dist-" + ProcessHandle.current().pid());
@@ -72,6 +75,20 @@ class JettyModuleTest {
             JettyDistribution.Result run = jetty.startJar(Duration.ofSeconds(90));
             assertThat(run.exit()).as(run.output()).isNotZero();
             assertThat(run.output()).contains("wackamole.mature='5': duration has no unit");
+        }
+    }
+
+    @Test
+    void withoutAFarmKeyTheServerRefusesToStartSayingHowToMakeOne(@TempDir Path base) throws Exception {
+        try (JettyDistribution jetty = new JettyDistribution(base)) {
+            assertThat(jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,http").exit()).isZero();
+            jetty.appendIni("http", "jetty.http.host=127.0.0.1", "jetty.http.port=" + JettyDistribution.freePort());
+            jetty.appendIni("wackamole", "wackamole.interface=eth0", "wackamole.vips=198.51.100.10",
+                    "wackamole.network=memory", "wackamole.jgroups.config=wackamole-loopback.xml");
+            JettyDistribution.Result run = jetty.startJar(Duration.ofSeconds(90));
+            assertThat(run.exit()).as(run.output()).isNotZero();
+            assertThat(run.output()).contains("wackamole.security.keystore: is required")
+                    .contains("org.wackamole.security.KeyGen").contains("wackamole.security=none");
         }
     }
 }

@@ -60,6 +60,13 @@ class SystemdUnitTest {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x")); // readable by the service user
         try (TestNetwork net = new TestNetwork("h1", "c"); JettyDistribution jetty = new JettyDistribution(base)) {
             assertThat(jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,http").exit()).isZero();
+            // The farm key as an operator installs it: mode 0600, owned by the service's user.
+            List<String> key = FarmKeys.create(base.resolve("keys"), "farm");
+            var owner = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(unit.one("User"));
+            for (String line : key) {
+                Files.setOwner(Path.of(line.substring(line.indexOf('=') + 1)), owner);
+            }
+            jetty.appendIni("wackamole", key.toArray(String[]::new));
             jetty.appendIni("wackamole", "wackamole.node=h1", "wackamole.interface=veth0",
                     "wackamole.vips=198.51.100.100/32,[2001:db8::100]/128", "wackamole.mature=0s",
                     "wackamole.jgroups.config=wackamole-loopback.xml", "wackamole.cluster=unit-" + ProcessHandle.current().pid());

@@ -38,6 +38,16 @@ class TomcatDistributionTest {
         a.put("mature", "0s");
         a.put("network", "memory");
         a.put("jgroupsConfig", "wackamole-loopback.xml");
+        // Security is on by default: a key of this run's own.
+        try {
+            for (String line : FarmKeys.create(java.nio.file.Files.createTempDirectory("tomcat-key"), "farm")) {
+                int eq = line.indexOf('=');
+                a.put(org.wackamole.runtime.SettingNames.attribute(org.wackamole.config.Setting.forKey(line.substring(0, eq)).orElseThrow()),
+                        line.substring(eq + 1));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         return a;
     }
 

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.wackamole.allocation.Allocation;
 import org.wackamole.allocation.Allocator;
 import org.wackamole.cluster.wire.MalformedMessageException;
+import org.wackamole.cluster.wire.MessageAuthenticator;
 import org.wackamole.cluster.wire.ViewKey;
 import org.wackamole.cluster.wire.WireCodec;
 import org.wackamole.cluster.wire.WireMessage;
@@ -82,6 +83,7 @@ public final class ClusterMember implements AutoCloseable {
     private final WackamoleConfig config;
     private final VipNetwork network;
     private final ChannelFactory channels;
+    private final MessageAuthenticator authenticator;
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop;
     private final int poolDigest;
@@ -164,6 +166,7 @@ public final class ClusterMember implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.network = Objects.requireNonNull(network, "network");
         this.channels = Objects.requireNonNull(channels, "channels");
+        this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.poolDigest = config.groups().stream().map(VipGroup::toString).toList().hashCode();
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -419,9 +422,17 @@ public final class ClusterMember implements AutoCloseable {
     // ---------------------------------------------------------------- JGroups side (any thread)
 
     private void onMessage(Message msg) {
+        byte[] body = authenticator.open(msg.getSrc(), msg.getArray(), msg.getOffset(), msg.getLength());
+        if (body == null) {
+            submit(() -> {
+                dropped++;
+                LOG.warn("Dropped a message from {} that fails authentication (not written with this farm's key, or altered)", msg.getSrc());
+            });
+            return;
+        }
         WireMessage decoded;
         try {
-            decoded = WireCodec.decode(msg.getArray(), msg.getOffset(), msg.getLength());
+            decoded = WireCodec.decode(body, 0, body.length);
         } catch (MalformedMessageException | RuntimeException e) {
             submit(() -> {
                 dropped++;
@@ -1178,7 +1189,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         try {
-            ch.send(new BytesMessage(to, WireCodec.encode(m)));
+            ch.send(new BytesMessage(to, authenticator.seal(ch.getAddress(), WireCodec.encode(m))));
         } catch (Exception e) {
             LOG.warn("Could not send {} to {}: {}", m.getClass().getSimpleName(), to == null ? "all" : to, e.toString());
         }

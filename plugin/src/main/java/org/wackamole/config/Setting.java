@@ -58,7 +58,21 @@ public enum Setting {
     JGROUPS_BIND_ADDRESS("wackamole.jgroups.bindAddress", null,
             "Address the cluster traffic binds to (default: JGroups' choice, a site-local address)."),
     JGROUPS_INITIAL_HOSTS("wackamole.jgroups.initialHosts", null,
-            "For the TCP stack: the peers to contact, e.g. 198.51.100.1[7800],198.51.100.2[7800].");
+            "For the TCP stack: the peers to contact, e.g. 198.51.100.1[7800],198.51.100.2[7800]."),
+    SECURITY("wackamole.security", "required",
+            "'required': cluster traffic is encrypted (SYM_ENCRYPT) and Wackamole's messages authenticated (HMAC-SHA256)"
+                    + " with the farm key, and the server does not start without one; 'none': no encryption, no"
+                    + " authentication, anyone on the LAN can join and take VIPs (logs a warning at every start)."),
+    SECURITY_KEYSTORE("wackamole.security.keystore", null,
+            "PKCS12 keystore holding the farm key (an AES secret key), the same file on every member. Create one with"
+                    + " java -cp 'lib/wackamole/*' org.wackamole.security.KeyGen /etc/wackamole/farm.p12"),
+    SECURITY_PASSWORD("wackamole.security.password", null,
+            "Password of the keystore and its key. Prefer wackamole.security.passwordFile or the environment variable "
+                    + "WACKAMOLE_SECURITY_PASSWORD: a password here is readable by whoever reads this file."),
+    SECURITY_PASSWORD_FILE("wackamole.security.passwordFile", null,
+            "File whose first line is the keystore password (keep it mode 0600, owned by the server's user)."),
+    SECURITY_ALIAS("wackamole.security.alias", "wackamole",
+            "Alias of the farm key in the keystore.");
 
     private final String key;
     private final String defaultValue;

@@ -43,6 +43,7 @@ public final class WackamoleConfig {
     private final String jgroupsConfig;
     private final InetAddress jgroupsBindAddress;
     private final List<InetSocketAddress> jgroupsInitialHosts;
+    private final SecuritySettings security;
     private final Map<String, String> settings;
 
     private WackamoleConfig(Parser p) {
@@ -64,6 +65,7 @@ public final class WackamoleConfig {
         this.jgroupsConfig = p.jgroupsConfig;
         this.jgroupsBindAddress = p.bindAddress;
         this.jgroupsInitialHosts = List.copyOf(p.initialHosts);
+        this.security = p.security;
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p.settings));
     }
 
@@ -159,7 +161,12 @@ public final class WackamoleConfig {
         return jgroupsInitialHosts;
     }
 
-    /** The effective settings, defaults filled in, as they would be written in an ini file. */
+    /** Where the farm key is, or that there is none ({@code wackamole.security=none}). */
+    public SecuritySettings security() {
+        return security;
+    }
+
+    /** The effective settings, defaults filled in, as they would be written in an ini file; a password shows as (hidden). */
     public Map<String, String> settings() {
         return settings;
     }
@@ -191,6 +198,7 @@ public final class WackamoleConfig {
         HealthSettings health;
         InetAddress bindAddress;
         final List<InetSocketAddress> initialHosts = new ArrayList<>();
+        SecuritySettings security;
 
         Parser(Map<String, String> input, Supplier<String> defaultNode) {
             this.defaultNode = Objects.requireNonNull(defaultNode, "defaultNode");
@@ -232,6 +240,7 @@ public final class WackamoleConfig {
             parseNetwork();
             parseHealth();
             parseJGroups();
+            parseSecurity();
             return this;
         }
 
@@ -361,6 +370,39 @@ public final class WackamoleConfig {
                 for (String host : hosts.split(",", -1)) {
                     initialHosts.add(hostAndPort(Setting.JGROUPS_INITIAL_HOSTS.key(), host.trim()));
                 }
+            }
+        }
+
+        private void parseSecurity() {
+            String mode = get(Setting.SECURITY);
+            boolean required = switch (mode) {
+                case "required" -> true;
+                case "none" -> false;
+                default -> throw new ConfigException(Setting.SECURITY.key(), mode, "must be 'required' or 'none'");
+            };
+            String keystore = get(Setting.SECURITY_KEYSTORE);
+            String password = raw.get(Setting.SECURITY_PASSWORD.key());
+            if (password != null) {
+                settings.put(Setting.SECURITY_PASSWORD.key(), "(hidden)"); // settings() is shown in JMX and logs
+            }
+            String passwordFile = get(Setting.SECURITY_PASSWORD_FILE);
+            if (password != null && passwordFile != null) {
+                throw new ConfigException(Setting.SECURITY_PASSWORD_FILE.key(), passwordFile,
+                        "set either it or " + Setting.SECURITY_PASSWORD.key() + ", not both");
+            }
+            String alias = get(Setting.SECURITY_ALIAS);
+            security = new SecuritySettings(required, path(Setting.SECURITY_KEYSTORE, keystore), password,
+                    path(Setting.SECURITY_PASSWORD_FILE, passwordFile), alias);
+        }
+
+        private static java.nio.file.Path path(Setting s, String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return java.nio.file.Path.of(text);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(s.key(), text, "not a file path: " + e.getReason());
             }
         }
 

@@ -83,6 +83,11 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     public void setJgroupsConfig(String v) { set(Setting.JGROUPS_CONFIG, v); }
     public void setJgroupsBindAddress(String v) { set(Setting.JGROUPS_BIND_ADDRESS, v); }
     public void setJgroupsInitialHosts(String v) { set(Setting.JGROUPS_INITIAL_HOSTS, v); }
+    public void setSecurity(String v) { set(Setting.SECURITY, v); }
+    public void setSecurityKeystore(String v) { set(Setting.SECURITY_KEYSTORE, v); }
+    public void setSecurityPassword(String v) { set(Setting.SECURITY_PASSWORD, v); }
+    public void setSecurityPasswordFile(String v) { set(Setting.SECURITY_PASSWORD_FILE, v); }
+    public void setSecurityAlias(String v) { set(Setting.SECURITY_ALIAS, v); }
     // @formatter:on
 
     /** The runtime behind this bean: its {@code management()} is the JMX contract. */

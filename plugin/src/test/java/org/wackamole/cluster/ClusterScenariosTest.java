@@ -300,7 +300,9 @@ class ClusterScenariosTest {
     /** The round of a STATE message, or -1 for anything else. */
     private static int stateRound(org.jgroups.Message m) {
         try {
-            return org.wackamole.cluster.wire.WireCodec.decode(m.getArray(), m.getOffset(), m.getLength())
+            // Sealed: the encoded message, then its authentication tag.
+            int length = m.getLength() - org.wackamole.cluster.wire.MessageAuthenticator.TAG_LENGTH;
+            return org.wackamole.cluster.wire.WireCodec.decode(m.getArray(), m.getOffset(), length)
                     instanceof org.wackamole.cluster.wire.WireMessage.State s ? s.round() : -1;
         } catch (Exception e) {
             return -1;

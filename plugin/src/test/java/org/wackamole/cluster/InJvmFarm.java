@@ -25,6 +25,9 @@ import org.jgroups.protocols.DROP;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.SERIALIZE;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.stack.Protocol;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
@@ -33,7 +36,11 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
+import java.util.Optional;
+import javax.crypto.SecretKey;
 import org.wackamole.config.WackamoleConfig;
+import org.wackamole.security.FarmKey;
+import org.wackamole.security.TestKeys;
 import org.wackamole.network.InMemoryNetwork;
 import org.wackamole.network.NetworkLog;
 
@@ -113,6 +120,7 @@ final class InJvmFarm implements AutoCloseable {
         common.put("wackamole.vips", String.join(",", vips));
         common.put("wackamole.mature", "0s");
         common.put("wackamole.balance.interval", "300ms");
+        common.putAll(TestKeys.farm()); // secured as a real farm is by default; wackamole.security=none in settings opts out
         common.putAll(settings);
     }
 
@@ -150,7 +158,8 @@ final class InJvmFarm implements AutoCloseable {
         }
         DISCARD discard = new DISCARD();
         DROP drop = new DROP();
-        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, drop));
+        Optional<SecretKey> farmKey = FarmKey.load(config.security());
+        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, drop, farmKey));
         member.addListener(new ClusterListener() {
             private String lastView;
 
@@ -218,11 +227,14 @@ final class InJvmFarm implements AutoCloseable {
     }
 
     /** Short timeouts so that a test farm detects a death in well under a second. */
-    private static JChannel channel(DISCARD discard, DROP drop) throws Exception {
-        return new JChannel(
-                new SHARED_LOOPBACK(),
-                discard,
-                new SHARED_LOOPBACK_PING(),
+    private static JChannel channel(DISCARD discard, DROP drop, Optional<SecretKey> farmKey) throws Exception {
+        List<Protocol> protocols = new ArrayList<>(List.of(new SHARED_LOOPBACK(), discard, new SHARED_LOOPBACK_PING()));
+        if (farmKey.isPresent()) { // where the shipped stacks have them: everything above discovery is encrypted
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().symAlgorithm("AES/CBC/PKCS5Padding").symIvLength(16);
+            protocols.add(encrypt.setSecretKey(farmKey.get()));
+            protocols.add(new SERIALIZE());
+        }
+        protocols.addAll(List.of(
                 new MERGE3().setMinInterval(300).setMaxInterval(600).setCheckInterval(1500),
                 new FD_SOCK2().setPortRange(200),
                 new FD_ALL3().setTimeout(600).setInterval(100),
@@ -232,7 +244,8 @@ final class InJvmFarm implements AutoCloseable {
                 drop, // above the reliable layers: a message dropped here is lost for good, later ones still flow
                 new STABLE(),
                 new GMS().setJoinTimeout(300).setViewAckCollectionTimeout(500).printLocalAddress(false),
-                new FRAG4());
+                new FRAG4()));
+        return new JChannel(protocols);
     }
 
     /**

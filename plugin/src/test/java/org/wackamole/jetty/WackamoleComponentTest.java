@@ -73,6 +73,7 @@ class WackamoleComponentTest {
         s.put("wackamole.mature", "0s");
         s.put("wackamole.network", "memory");
         s.put("wackamole.jgroups.config", "wackamole-loopback.xml");
+        s.putAll(org.wackamole.security.TestKeys.farm()); // security is on by default: a farm key per test run
         return s;
     }
 

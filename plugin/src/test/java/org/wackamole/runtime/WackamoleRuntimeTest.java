@@ -34,6 +34,7 @@ class WackamoleRuntimeTest {
         runtime.set("wackamole.mature", "0s");
         runtime.set("wackamole.network", "memory");
         runtime.set("wackamole.jgroups.config", "wackamole-loopback.xml");
+        org.wackamole.security.TestKeys.farm().forEach(runtime::set);
     }
 
     @AfterEach

@@ -75,6 +75,9 @@ class WackamoleLifecycleListenerTest {
         a.put("mature", "0s");
         a.put("network", "memory");
         a.put("jgroupsConfig", "wackamole-loopback.xml");
+        // Security is on by default: every member of the test farm gets this run's key.
+        org.wackamole.security.TestKeys.farm().forEach((k, v) ->
+                a.put(org.wackamole.runtime.SettingNames.attribute(org.wackamole.config.Setting.forKey(k).orElseThrow()), v));
         return a;
     }
 
@@ -96,9 +99,10 @@ class WackamoleLifecycleListenerTest {
     }
 
     private ClusterMember peer(String node) throws Exception {
-        Map<String, String> s = Map.of("wackamole.cluster", cluster, "wackamole.node", node, "wackamole.interface", "eth0",
+        Map<String, String> s = new HashMap<>(Map.of("wackamole.cluster", cluster, "wackamole.node", node, "wackamole.interface", "eth0",
                 "wackamole.vips", attributes(node).get("vips"), "wackamole.mature", "0s", "wackamole.network", "memory",
-                "wackamole.jgroups.config", "wackamole-loopback.xml");
+                "wackamole.jgroups.config", "wackamole-loopback.xml"));
+        s.putAll(org.wackamole.security.TestKeys.farm());
         WackamoleConfig c = WackamoleConfig.parse(s, () -> node);
         ClusterMember m = new ClusterMember(c, new InMemoryNetwork(node, new NetworkLog()), JGroupsStacks.fromConfig(c));
         m.start();
