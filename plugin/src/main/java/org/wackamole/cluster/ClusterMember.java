@@ -67,6 +67,8 @@ public final class ClusterMember implements AutoCloseable {
     private static final long ROUND_TIMEOUT_MS = 2000;
     private static final int MAX_BUFFERED = 10_000;
     private static final int MAX_MEMBER_MACS = 4096;
+    /** How long a lone member asks discovery for members it cannot join before it matures. */
+    private static final long DISCOVERY_WAIT_MS = 1000;
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
     /**
@@ -130,6 +132,7 @@ public final class ClusterMember implements AutoCloseable {
     private boolean stopped;
     private boolean excludedByLastDecision;
     private boolean quorate = true;
+    private boolean strangersReported;
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
@@ -260,11 +263,57 @@ public final class ClusterMember implements AutoCloseable {
 
     private void startMatureTimer() {
         long matureMs = config.mature().toMillis();
-        if (matureMs == 0) {
-            becomeMature("wackamole.mature is 0");
-        } else {
-            matureTimer = schedule(() -> becomeMature("waited " + matureMs + " ms"), matureMs);
+        // Even without a wait (wackamole.mature=0s), a lone member first asks who else is there.
+        matureTimer = schedule(() -> matureTimerFired(matureMs), matureMs);
+    }
+
+    /**
+     * The mature timer of a member alone in its view: before it claims the pool, it asks discovery
+     * (which runs below the encryption, in clear) whether members of its cluster answer that are not
+     * in its view. If some do, it cannot join them (another farm key, another wire version) and must
+     * not take their VIPs: it stays immature, says so once, and asks again each period. Members that
+     * merely started at the same moment are merged by MERGE3 within seconds and then mature as usual.
+     */
+    private void matureTimerFired(long matureMs) {
+        JChannel ch = channel;
+        if (mature || stopped || ch == null || view == null || view.size() > 1) {
+            becomeMature("waited " + matureMs + " ms");
+            return;
         }
+        List<Address> members = view.getMembers();
+        Thread probe = new Thread(() -> {
+            Set<String> strangers = new java.util.TreeSet<>();
+            try {
+                Object r = ch.down(new org.jgroups.Event(org.jgroups.Event.FIND_INITIAL_MBRS, DISCOVERY_WAIT_MS));
+                if (r instanceof org.jgroups.util.Responses responses) {
+                    responses.waitFor(DISCOVERY_WAIT_MS);
+                    for (org.jgroups.protocols.PingData d : responses) {
+                        if (d.getAddress() != null && !members.contains(d.getAddress())) {
+                            strangers.add(d.getLogicalName() != null ? d.getLogicalName() : String.valueOf(d.getAddress()));
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Discovery before maturing failed: {}", e.toString());
+            }
+            submit(() -> {
+                if (mature || stopped) {
+                    return;
+                }
+                if (strangers.isEmpty() || view == null || view.size() > 1) {
+                    becomeMature("waited " + matureMs + " ms");
+                } else {
+                    if (!strangersReported) {
+                        strangersReported = true;
+                        LOG.error("Members {} of cluster '{}' answer discovery but I cannot join them (another farm key in "
+                                + "wackamole.security.keystore, or another wire version): claiming nothing", strangers, config.cluster());
+                    }
+                    matureTimer = schedule(() -> matureTimerFired(matureMs), Math.max(matureMs, 1000));
+                }
+            });
+        }, "wackamole-discovery-" + config.node());
+        probe.setDaemon(true);
+        probe.start();
     }
 
     /** Daemon thread that only reads the clock; on a pause it wakes the protocol thread, which handles it first. */
