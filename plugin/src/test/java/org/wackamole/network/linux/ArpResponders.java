@@ -37,7 +37,7 @@ public final class ArpResponders implements AutoCloseable {
     /** Asks once who has the address. */
     public synchronized void ask() throws NetworkException {
         asked.add(System.nanoTime());
-        watch.probe(link, address);
+        watch.probe(List.of(new ArpWatch.Probe(link, address)), 0); // send only: the reader thread collects the answers
     }
 
     /** The most distinct MACs that answered one question (replies to a question are those before the next). */
