@@ -316,14 +316,20 @@ public final class JettyFarm implements AutoCloseable {
         return sb.toString();
     }
 
+    /** Jetty's slf4j lines start {@code 2026-12-01 10:43:56.123}; Tomcat's OneLineFormatter {@code 01-Dec-2026 10:43:56.123}. */
+    private static final java.time.format.DateTimeFormatter JULI_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss.SSS", java.util.Locale.ENGLISH);
+
     /** When the log says {@code host} last acquired (or released) the VIP, in epoch millis; -1 if never. */
     public long logged(String host, String verb, String vip) throws IOException {
         String suffix = verb + " veth0:" + (vip.contains(":") ? "[" + vip + "]/128" : vip + "/32");
         long last = -1;
         for (String line : log(host).split("\n")) {
-            if (line.endsWith(suffix) && line.length() > 23) {
-                last = java.time.LocalDateTime.parse(line.substring(0, 23).replace(' ', 'T'))
-                        .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+            if (line.endsWith(suffix) && line.length() > 24) {
+                java.time.LocalDateTime at = Character.isDigit(line.charAt(3))
+                        ? java.time.LocalDateTime.parse(line.substring(0, 23).replace(' ', 'T'))
+                        : java.time.LocalDateTime.parse(line.substring(0, 24), JULI_TIME);
+                last = at.atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
             }
         }
         return last;

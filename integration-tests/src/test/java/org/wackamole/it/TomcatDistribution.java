@@ -36,11 +36,17 @@ final class TomcatDistribution implements AutoCloseable {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** As {@link #configure(int, String, int, Map)} with no shutdown port. */
+    void configure(int port, String address, Map<String, String> attributes) throws IOException {
+        configure(port, address, -1, attributes);
+    }
+
     /**
      * Edits conf/server.xml: the listener inside {@code <Server>} with these attributes, the HTTP
-     * connector on {@code port} (and {@code address} unless null), no shutdown port.
+     * connector on {@code port} (and {@code address} unless null), the shutdown port (on localhost,
+     * as shipped) on {@code shutdownPort}, or none when it is -1.
      */
-    void configure(int port, String address, Map<String, String> attributes) throws IOException {
+    void configure(int port, String address, int shutdownPort, Map<String, String> attributes) throws IOException {
         Path xml = base.resolve("conf/server.xml");
         String text = Files.readString(xml);
         StringBuilder listener = new StringBuilder("\n  <Listener className=\"" + LISTENER + "\"");
@@ -48,7 +54,7 @@ final class TomcatDistribution implements AutoCloseable {
         listener.append(" />");
         String anchor = "<Listener className=\"org.apache.catalina.startup.VersionLoggerListener\" />";
         text = replaceOnce(text, anchor, anchor + listener);
-        text = replaceOnce(text, "<Server port=\"8005\"", "<Server port=\"-1\"");
+        text = replaceOnce(text, "<Server port=\"8005\"", "<Server port=\"" + shutdownPort + "\"");
         text = replaceOnce(text, "<Connector port=\"8080\"", "<Connector port=\"" + port + "\""
                 + (address == null ? "" : " address=\"" + address + "\""));
         Files.writeString(xml, text);
@@ -56,8 +62,28 @@ final class TomcatDistribution implements AutoCloseable {
 
     /** Starts {@code bin/catalina.sh run} (it execs java: a signal to the process reaches Tomcat). */
     Process launch(Path log, String catalinaOpts, String... wrapper) throws IOException {
+        Process p = script("catalina.sh", List.of("run"), log, catalinaOpts, wrapper);
+        running.add(p);
+        return p;
+    }
+
+    /**
+     * Runs {@code bin/shutdown.sh} (it sends SHUTDOWN to the shutdown port of conf/server.xml, so
+     * {@code wrapper} must put it in the server's namespace) and waits for it; its exit status.
+     */
+    int shutdown(Path log, String... wrapper) throws IOException, InterruptedException {
+        Process p = script("shutdown.sh", List.of(), log, "", wrapper);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IOException("bin/shutdown.sh did not finish in 60 s: " + Files.readString(log));
+        }
+        return p.exitValue();
+    }
+
+    private Process script(String name, List<String> args, Path log, String catalinaOpts, String... wrapper) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(wrapper));
-        cmd.addAll(List.of("/bin/bash", home.resolve("bin/catalina.sh").toString(), "run"));
+        cmd.addAll(List.of("/bin/bash", home.resolve("bin").resolve(name).toString()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("CATALINA_HOME", home.toString());
@@ -65,9 +91,8 @@ final class TomcatDistribution implements AutoCloseable {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CATALINA_OPTS", catalinaOpts);
         env.remove("JAVA_OPTS");
-        Process p = pb.start();
-        running.add(p);
-        return p;
+        env.remove("CATALINA_PID");
+        return pb.start();
     }
 
     @Override

@@ -24,7 +24,8 @@ import org.wackamole.network.linux.TestNetwork;
  * The bundle on the stock Tomcat 11.0.24 distribution, installed as README says (untar into
  * CATALINA_BASE, the listener in conf/server.xml, the sample WAR in webapps/), run with
  * {@code bin/catalina.sh run} on the dry-run network (no privileges needed), and as root once more
- * on the real network in a namespace.
+ * on the real network in a namespace. Stopped by SIGTERM (Catalina's shutdown hook) and by
+ * {@code bin/shutdown.sh} (the shutdown port): both hand the VIPs over before the connector pauses.
  */
 @Timeout(180)
 class TomcatDistributionTest {
@@ -49,6 +50,53 @@ class TomcatDistributionTest {
             throw new IllegalStateException(e);
         }
         return a;
+    }
+
+    /** Every address was released (as logged) before the HTTP connector paused: clients were served until then. */
+    private static void assertReleasedBeforeThePause(String text, String... released) {
+        int paused = text.indexOf("Pausing ProtocolHandler");
+        assertThat(paused).as(text).isPositive();
+        for (String r : released) {
+            assertThat(text.indexOf("Released " + r)).as("released " + r + " before the connector paused:\n" + text)
+                    .isPositive().isLessThan(paused);
+        }
+    }
+
+    private static void awaitStarted(Process server, Path log) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(log).contains("Server startup in") || !server.isAlive());
+        assertThat(server.isAlive()).as(read(log)).isTrue();
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(" + log + " unreadable: " + e + ")";
+        }
+    }
+
+    /** {@code bin/shutdown.sh} sends SHUTDOWN to the port: the same way out as SIGTERM, exit 0 included. */
+    private static void shutDown(TomcatDistribution tomcat, Process server, Path log, String... wrapper) throws Exception {
+        Path out = log.resolveSibling("shutdown.log");
+        assertThat(tomcat.shutdown(out, wrapper)).as(read(out)).isZero();
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as(read(log)).isTrue();
+        assertThat(server.exitValue()).as(read(log)).isZero();
+        assertThat(read(log)).contains("A valid shutdown command was received via the shutdown port")
+                .contains("handing VIPs over").contains("Stopping service [Catalina]");
+    }
+
+    @Test
+    void shutdownShReleasesBeforeTheConnectorStops(@TempDir Path base) throws Exception {
+        try (TomcatDistribution tomcat = new TomcatDistribution(base)) {
+            tomcat.configure(JettyDistribution.freePort(), "127.0.0.1", JettyDistribution.freePort(), attributes("tc-shut"));
+            Path log = base.resolve("run.log");
+            Process server = tomcat.launch(log, "");
+            awaitStarted(server, log);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("Acquired eth0:198.51.100.11/32"));
+            shutDown(tomcat, server, log);
+            assertReleasedBeforeThePause(Files.readString(log), "eth0:198.51.100.10/32", "eth0:198.51.100.11/32");
+        }
     }
 
     @Test
@@ -92,11 +140,8 @@ class TomcatDistributionTest {
             server.destroy(); // SIGTERM: Catalina's shutdown hook stops the server
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String text = Files.readString(log);
-            assertThat(text).contains("handing VIPs over").contains("Released eth0:198.51.100.10/32").contains("Released eth0:198.51.100.11/32");
-            int paused = text.indexOf("Pausing ProtocolHandler");
-            assertThat(paused).as(text).isPositive();
-            assertThat(text.indexOf("Released eth0:198.51.100.10/32")).as("released before the connector paused").isLessThan(paused);
-            assertThat(text.indexOf("Released eth0:198.51.100.11/32")).as("released before the connector paused").isLessThan(paused);
+            assertThat(text).contains("handing VIPs over");
+            assertReleasedBeforeThePause(text, "eth0:198.51.100.10/32", "eth0:198.51.100.11/32");
             // slf4j -> JUL -> JULI: the plugin's lines are in Tomcat's own log files too.
             try (var logs = Files.list(base.resolve("logs"))) {
                 Path catalinaLog = logs.filter(p -> p.getFileName().toString().startsWith("catalina.")).findFirst().orElseThrow();
@@ -116,16 +161,13 @@ class TomcatDistributionTest {
             a.put("interface", "veth0");
             a.put("vips", "198.51.100.100/32,[2001:db8::100]/128");
             a.put("network", "linux");
-            tomcat.configure(8080, null, a); // the wildcard address: it serves the VIPs added later
+            // The wildcard address: it serves the VIPs added later; the shutdown port on the namespace's localhost.
+            tomcat.configure(8080, null, 8005, a);
+            String[] inT1 = {"ip", "netns", "exec", net.ns("t1")};
             Path log = base.resolve("run.log");
-            Process server = tomcat.launch(log, "", "ip", "netns", "exec", net.ns("t1"));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.readString(log).contains("Server startup in") || !server.isAlive());
-            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-                String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
-                return shown.contains(" 198.51.100.100/32") && shown.contains(" 2001:db8::100/128");
-            });
+            Process server = tomcat.launch(log, "", inT1);
+            awaitStarted(server, log);
+            awaitVips(net);
             assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
             assertThat(net.inNamespace("c", () -> JettyFarm.get("2001:db8::100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
             assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.1", "/wackamole-sample/", 2000)))
@@ -133,13 +175,31 @@ class TomcatDistributionTest {
 
             server.destroy(); // SIGTERM through ip netns exec: it execs bash, which execs java
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
-            assertThat(shown).doesNotContain("198.51.100.100/").doesNotContain("2001:db8::100/");
-            String text = Files.readString(log);
-            int paused = text.indexOf("Pausing ProtocolHandler");
-            assertThat(paused).as(text).isPositive();
-            assertThat(text.indexOf("Released veth0:198.51.100.100/32")).as(text).isPositive().isLessThan(paused);
+            assertVipsGone(net);
+            assertReleasedBeforeThePause(Files.readString(log), "veth0:198.51.100.100/32", "veth0:[2001:db8::100]/128");
+
+            // Once more, stopped by bin/shutdown.sh, run in the namespace (the port is on its localhost).
+            Path again = base.resolve("run-again.log");
+            Process second = tomcat.launch(again, "", inT1);
+            awaitStarted(second, again);
+            awaitVips(net);
+            assertThat(net.inNamespace("c", () -> JettyFarm.get("198.51.100.100", "/wackamole-sample/node", 2000))).isEqualTo("t1");
+            shutDown(tomcat, second, again, inT1);
+            assertVipsGone(net);
+            assertReleasedBeforeThePause(Files.readString(again), "veth0:198.51.100.100/32", "veth0:[2001:db8::100]/128");
         }
+    }
+
+    private static void awaitVips(TestNetwork net) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+            return shown.contains(" 198.51.100.100/32") && shown.contains(" 2001:db8::100/128");
+        });
+    }
+
+    private static void assertVipsGone(TestNetwork net) throws Exception {
+        String shown = net.exec("t1", "ip", "-o", "addr", "show", "dev", "veth0");
+        assertThat(shown).doesNotContain("198.51.100.100/").doesNotContain("2001:db8::100/");
     }
 
     @Test
