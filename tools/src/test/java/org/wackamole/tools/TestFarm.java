@@ -31,6 +31,7 @@ public final class TestFarm {
             r.set("wackamole.balance.interval", "1s");
             r.set("wackamole.network", "memory");
             r.set("wackamole.jgroups.config", "wackamole-loopback.xml");
+            org.wackamole.security.TestKeys.farm().forEach(r::set); // security is on by default: this run's key
             if (node.equals(nodes.get(0))) {
                 r.set("wackamole.prefer", vips.split(",")[0]);
             }
