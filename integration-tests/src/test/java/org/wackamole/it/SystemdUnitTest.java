@@ -62,7 +62,7 @@ class SystemdUnitTest {
             assertThat(jetty.startJar(Duration.ofSeconds(120), "--add-modules=wackamole,http").exit()).isZero();
             // The farm key as an operator installs it: mode 0600, owned by the service's user.
             List<String> key = FarmKeys.create(base.resolve("keys"), "farm");
-            var owner = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(unit.one("User"));
+            var owner = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SERVICE_USER);
             for (String line : key) {
                 Files.setOwner(Path.of(line.substring(line.indexOf('=') + 1)), owner);
             }
