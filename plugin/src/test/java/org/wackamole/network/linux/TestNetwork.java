@@ -62,21 +62,48 @@ public final class TestNetwork implements AutoCloseable {
                 hosts.put(host, ns);
                 sysctl(ns, "net.ipv6.conf.all.accept_dad=0");
                 sysctl(ns, "net.ipv6.conf.default.accept_dad=0");
-                String port = "p" + i;
-                // Create the pair inside the host namespace, then move the peer end into the bridge's.
-                run(ns, "ip", "link", "add", "veth0", "type", "veth", "peer", "name", port);
-                run(ns, "ip", "link", "set", port, "netns", bridge);
-                run(bridge, "ip", "link", "set", port, "master", "br0");
-                run(bridge, "ip", "link", "set", port, "up");
                 run(ns, "ip", "link", "set", "lo", "up");
-                run(ns, "ip", "link", "set", "veth0", "up");
-                run(ns, "ip", "addr", "add", "198.51.100." + i + "/24", "dev", "veth0");
-                run(ns, "ip", "-6", "addr", "add", "2001:db8::" + i + "/64", "dev", "veth0", "nodad");
+                plug(ns, i);
             }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Creates the host's veth0 (the peer end a port of the bridge) with the host's own addresses. */
+    private void plug(String ns, int i) throws IOException {
+        String port = "p" + i;
+        // Create the pair inside the host namespace, then move the peer end into the bridge's.
+        run(ns, "ip", "link", "add", "veth0", "type", "veth", "peer", "name", port);
+        run(ns, "ip", "link", "set", port, "netns", bridge);
+        run(bridge, "ip", "link", "set", port, "master", "br0");
+        run(bridge, "ip", "link", "set", port, "up");
+        run(ns, "ip", "link", "set", "veth0", "up");
+        run(ns, "ip", "addr", "add", "198.51.100." + i + "/24", "dev", "veth0");
+        run(ns, "ip", "-6", "addr", "add", "2001:db8::" + i + "/64", "dev", "veth0", "nodad");
+    }
+
+    /**
+     * Deletes the host's veth0 (which deletes its bridge port too) and creates it again, as a
+     * replugged USB NIC or a re-created VM interface would: same name, new interface index, the
+     * host's own addresses back, none of the VIPs.
+     */
+    public void recreateLink(String host) throws IOException {
+        String ns = hosts.get(host);
+        run(ns, "ip", "link", "del", "veth0");
+        plug(ns, new ArrayList<>(hosts.keySet()).indexOf(host) + 1);
+        // A route the caller added on the old interface (e.g. multicast) went with it.
+    }
+
+    /** The name of the bridge port a host's veth0 is plugged into. */
+    public String port(String host) {
+        return "p" + (new ArrayList<>(hosts.keySet()).indexOf(host) + 1);
+    }
+
+    /** Runs a command in the bridge's namespace (e.g. nftables between ports); fails on a non-zero exit. */
+    public String execBridge(String... command) throws IOException {
+        return run(bridge, command);
     }
 
     /** The namespace name of a host. */
