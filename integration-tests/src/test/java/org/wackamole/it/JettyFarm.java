@@ -235,6 +235,9 @@ public final class JettyFarm implements AutoCloseable {
     public void interfaceUp(String host, boolean up) throws IOException {
         net.exec(host, "ip", "link", "set", "veth0", up ? "up" : "down");
         if (up) {
+            // The kernel flushes IPv6 addresses on down (IPv4 ones stay): put the host's own back,
+            // as its network configuration would; the VIPs are the plugin's business.
+            net.exec(host, "ip", "-6", "addr", "replace", "2001:db8::" + (HOSTS.indexOf(host) + 1) + "/64", "dev", "veth0", "nodad");
             multicastRoute(host);
         }
     }
