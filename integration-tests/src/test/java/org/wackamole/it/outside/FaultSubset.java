@@ -14,7 +14,8 @@ import org.wackamole.it.outside.FaultInjector.Outcome;
  * classes are in {@link KnownFailingFaults} until the issue 9 items that fix them land; the full
  * random sequence is {@link Soak}.
  *
- * <p>Kept out: h1, the first member started and so JGroups' coordinator (its host's death splits
+ * <p>Only the UDP stack's subset ({@link UdpFaultSubsetTest}) runs in CI; the TCP one is known-failing.
+ * Kept out: h1, the first member started and so JGroups' coordinator (its host's death splits
  * the survivors on the TCP stack, and was seen to on UDP under load).
  */
 @Timeout(300)
@@ -33,10 +34,12 @@ abstract class FaultSubset extends FarmFaults {
             // it); here: the clean-up command, exactly as the unit runs it, removes the stale
             // address, and the double holding ends with it.
             assertThat(o.unsettled()).as("settled after %s", o).isNull();
+            // Within one sample of the clean-up's end: the watcher's resolution is what it measured.
+            double resolution = o.recording().sampleGap().get(plan.host()) / 1e6 + Observers.ADDRESS_PERIOD_MILLIS;
             assertThat(o.figures().get("staleGone")).as("stale address gone by the clean-up's end: %s", o)
-                    .isLessThanOrEqualTo(o.figures().get("cleanupRun") + 2 * Observers.ADDRESS_PERIOD_MILLIS + 50);
+                    .isLessThanOrEqualTo(o.figures().get("cleanupRun") + resolution);
             assertThat(o.doubleMillis()).as("double holding bounded by the stale address: %s", o)
-                    .isLessThanOrEqualTo(o.figures().get("staleGone") + 2 * Observers.ADDRESS_PERIOD_MILLIS);
+                    .isLessThanOrEqualTo(o.figures().get("staleGone") + resolution);
             assertThat(o.figures().get("takeover")).as("its VIP answered by a survivor: %s", o).isNotNaN();
         } else {
             assertTargets(o);

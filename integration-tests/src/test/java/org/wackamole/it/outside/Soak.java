@@ -94,20 +94,21 @@ public final class Soak {
             groups.computeIfAbsent(o.plan().kind() + " | " + short_(o.stack()), k -> new ArrayList<>()).add(o);
         }
         List<String> lines = new ArrayList<>();
-        lines.add("| fault | stack | runs | double-held max ms | longest uncovered max ms | client outage max ms | ARP responders max | fault figures (max) | runs missing a target |");
-        lines.add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        lines.add("| fault | stack | runs | double-held max ms | longest uncovered max ms | client outage max ms | ARP responders max | fault figures (max) | runs missing a target | sampling gap max ms |");
+        lines.add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         groups.forEach((key, os) -> {
             Map<String, Double> figures = new TreeMap<>();
             os.forEach(o -> o.figures().forEach((k, v) -> figures.merge(k, v, (a, b) -> a.isNaN() || b.isNaN() ? Double.NaN : Math.max(a, b))));
             StringBuilder fig = new StringBuilder();
             figures.forEach((k, v) -> fig.append(fig.length() == 0 ? "" : ", ").append(k).append(' ')
                     .append(v.isNaN() ? "never" : String.format(Locale.ROOT, "%.0f", v)));
-            lines.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %d | %s | %d |", key, os.size(),
+            lines.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %d | %s | %d | %.0f |", key, os.size(),
                     os.stream().mapToDouble(Outcome::doubleMillis).max().orElse(0),
                     os.stream().mapToDouble(Outcome::uncoveredMillis).max().orElse(0),
                     os.stream().mapToDouble(Outcome::outageMillis).max().orElse(0),
                     os.stream().mapToInt(Outcome::maxResponders).max().orElse(0), fig,
-                    os.stream().filter(o -> !Targets.misses(o).isEmpty()).count()));
+                    os.stream().filter(o -> !Targets.misses(o).isEmpty()).count(),
+                    os.stream().flatMap(o -> o.recording().sampleGap().values().stream()).mapToLong(Long::longValue).max().orElse(0) / 1e6));
         });
         return lines;
     }
