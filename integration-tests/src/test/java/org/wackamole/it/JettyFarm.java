@@ -203,6 +203,105 @@ public final class JettyFarm implements AutoCloseable {
         net.link(host, up);
     }
 
+    // ---- Fault injectors. Each does one thing a real farm suffers; the caller times them. ----
+
+    private static final int SIGCONT = 18;
+    private static final int SIGSTOP = 19;
+
+    /** SIGSTOP (a long GC pause, a frozen VM) or SIGCONT of the host's JVM ({@code ip netns exec} execs java: same pid). */
+    public void pause(String host, boolean paused) throws IOException {
+        Process p = processes.get(host);
+        if (p == null || !p.isAlive()) {
+            throw new IOException(host + " has no running Jetty to " + (paused ? "pause" : "resume"));
+        }
+        if (jnr.posix.POSIXFactory.getPOSIX().kill((int) p.pid(), paused ? SIGSTOP : SIGCONT) != 0) {
+            throw new IOException("cannot signal " + host + "'s JVM " + p.pid());
+        }
+    }
+
+    /**
+     * What the systemd unit's {@code ExecStopPost} runs after its service died, in the host's
+     * namespace: {@code java -cp '${JETTY_BASE}/lib/wackamole/*:${JETTY_HOME}/lib/logging/*'
+     * org.wackamole.network.linux.Cleanup ${JETTY_BASE}/start.d/wackamole.ini}. Returns its output.
+     */
+    public String cleanup(String host) throws IOException {
+        Path base = work.resolve(host);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return net.exec(host, java, "-cp", base.resolve("lib/wackamole") + "/*:" + home.resolve("lib/logging") + "/*",
+                "org.wackamole.network.linux.Cleanup", base.resolve("start.d/wackamole.ini").toString());
+    }
+
+    /** Drops {@code percent} % of the host's packets in each direction, IP and ARP alike (nftables; 0: none). */
+    public void loss(String host, int percent) throws IOException {
+        net.execStatus(host, "nft", "delete", "table", "inet", "wmloss");
+        net.execStatus(host, "nft", "delete", "table", "arp", "wmloss");
+        if (percent <= 0) {
+            return;
+        }
+        for (String family : List.of("inet", "arp")) {
+            nft(host, family, "wmloss", "in", "input", "numgen random mod 100 < " + percent + " drop");
+            nft(host, family, "wmloss", "out", "output", "numgen random mod 100 < " + percent + " drop");
+        }
+    }
+
+    private void nft(String host, String family, String table, String chain, String hook, String rule) throws IOException {
+        net.execStatus(host, "nft", "add", "table", family, table);
+        net.exec(host, "nft", "add", "chain", family, table, chain, "{", "type", "filter", "hook", hook, "priority", "0", ";", "}");
+        net.exec(host, ("nft add rule " + family + " " + table + " " + chain + " " + rule).split(" "));
+    }
+
+    /**
+     * Splits the hosts into groups that cannot reach each other, at layer 2 (the bridge forwards no
+     * frame between ports of different groups: no ARP, no multicast). The client reaches every group.
+     * No groups: heal.
+     */
+    public void partition(List<java.util.Set<String>> groups) throws IOException {
+        net.execBridge("sh", "-c", "nft delete table bridge wmpart 2>/dev/null; true");
+        if (groups.isEmpty()) {
+            return;
+        }
+        StringBuilder rules = new StringBuilder("table bridge wmpart {\n chain between_groups {\n  type filter hook forward priority 0;\n");
+        for (java.util.Set<String> a : groups) {
+            for (java.util.Set<String> b : groups) {
+                if (a != b) {
+                    rules.append("  iifname { ").append(String.join(", ", a.stream().map(net::port).toList()))
+                            .append(" } oifname { ").append(String.join(", ", b.stream().map(net::port).toList())).append(" } drop\n");
+                }
+            }
+        }
+        rules.append(" }\n}\n");
+        Path file = work.resolve("partition.nft");
+        Files.writeString(file, rules.toString());
+        net.execBridge("nft", "-f", file.toString());
+    }
+
+    /** Removes an address behind the plugin's back, as a network manager would. */
+    public void deleteAddress(String host, String vip) throws IOException {
+        net.exec(host, "ip", "addr", "del", vip.contains(":") ? vip + "/128" : vip + "/32", "dev", "veth0");
+    }
+
+    /** The host's VIP interface administratively down or up (its link to the bridge stays). */
+    public void interfaceUp(String host, boolean up) throws IOException {
+        net.exec(host, "ip", "link", "set", "veth0", up ? "up" : "down");
+        if (up) {
+            // The kernel flushes IPv6 addresses on down (IPv4 ones stay): put the host's own back,
+            // as its network configuration would; the VIPs are the plugin's business.
+            net.exec(host, "ip", "-6", "addr", "replace", "2001:db8::" + (HOSTS.indexOf(host) + 1) + "/64", "dev", "veth0", "nodad");
+            multicastRoute(host);
+        }
+    }
+
+    /** Deletes the host's VIP interface and creates it again: same name, new index and MAC. */
+    public void recreateInterface(String host) throws IOException {
+        net.recreateLink(host);
+        multicastRoute(host);
+    }
+
+    private void multicastRoute(String host) throws IOException {
+        // Gone with the interface when it went down or away; JGroups multicasts need it.
+        net.execStatus(host, "ip", "route", "replace", "224.0.0.0/4", "dev", "veth0");
+    }
+
     public String log(String host) throws IOException {
         Path log = logs.get(host);
         return log == null ? "" : Files.readString(log);

@@ -28,12 +28,12 @@ public final class Prober {
     private final Thread thread;
     private volatile String lastAnswer;
 
-    private Prober(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
+    private Prober(TestNetwork net, String vip, int periodMillis, int timeoutMillis, long boundNanos) {
         thread = new Thread(() -> {
             try {
                 net.inNamespace("c", () -> {
-                    // Bounded: a run stops when asked, or after ten minutes at the most.
-                    long end = System.nanoTime() + 600_000_000_000L;
+                    // Bounded: a run stops when asked, or after its bound at the most.
+                    long end = System.nanoTime() + boundNanos;
                     while (running.get() && System.nanoTime() < end) {
                         long t = System.nanoTime();
                         String answer = JettyFarm.getOrError(vip, "/wackamole-sample/node", timeoutMillis);
@@ -59,9 +59,23 @@ public final class Prober {
     }
 
     public static Prober start(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
-        Prober p = new Prober(net, vip, periodMillis, timeoutMillis);
+        return start(net, vip, periodMillis, timeoutMillis, java.time.Duration.ofMinutes(10));
+    }
+
+    /** As {@link #start(TestNetwork, String, int, int)}, running for {@code bound} at the most. */
+    public static Prober start(TestNetwork net, String vip, int periodMillis, int timeoutMillis, java.time.Duration bound) {
+        Prober p = new Prober(net, vip, periodMillis, timeoutMillis, bound.toNanos());
         p.thread.start();
         return p;
+    }
+
+    /** The probes so far, forgotten here (a long run judges window by window). */
+    public List<Probe> drain() {
+        synchronized (probes) {
+            List<Probe> out = List.copyOf(probes);
+            probes.clear();
+            return out;
+        }
     }
 
     public String lastAnswer() {

@@ -93,6 +93,27 @@ public final class TestNetwork implements AutoCloseable {
         run(hosts.get(host), "ip", "link", "del", "veth0");
     }
 
+    /**
+     * Deletes the host's veth0 (which deletes its bridge port too) and creates it again, as a
+     * replugged USB NIC or a re-created VM interface would: same name, new interface index, the
+     * host's own addresses back, none of the VIPs. A route the caller added on the old interface
+     * (e.g. multicast) went with it.
+     */
+    public void recreateLink(String host) throws IOException {
+        deleteLink(host);
+        createLink(host);
+    }
+
+    /** The name of the bridge port a host's veth0 is plugged into. */
+    public String port(String host) {
+        return "p" + (new ArrayList<>(hosts.keySet()).indexOf(host) + 1);
+    }
+
+    /** Runs a command in the bridge's namespace (e.g. nftables between ports); fails on a non-zero exit. */
+    public String execBridge(String... command) throws IOException {
+        return run(bridge, command);
+    }
+
     /** The namespace name of a host. */
     public String ns(String host) {
         return hosts.get(host);

@@ -1,0 +1,199 @@
+package org.wackamole.it.outside;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.wackamole.it.outside.Recording.ArpFrame;
+import org.wackamole.network.linux.LibC;
+
+/**
+ * The client's ARP view: from the client namespace it asks "who has VIP?" for every IPv4 VIP each
+ * {@code periodMillis} (one cycle) and records every ARP frame naming a VIP as sender: replies
+ * (who answers now) and gratuitous ARPs (who claims it). One {@code AF_PACKET} socket bound to
+ * ETH_P_ARP on the client's veth0; the client's own frames are ignored.
+ */
+final class ArpWatcher implements AutoCloseable {
+    private static final int ETH_P_ARP = 0x0806;
+    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
+
+    private final LibC libc = LibC.get();
+    private final Map<InetAddress, String> pool;
+    private final List<Long> cycles = new ArrayList<>();
+    private final List<ArpFrame> frames = new ArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Thread receiver;
+    private Thread sender;
+    private volatile boolean running = true;
+    private volatile int fd = -1;
+    private volatile int ifindex;
+    private volatile byte[] mac;
+    private volatile IOException failure;
+
+    ArpWatcher(String namespace, List<String> vips, Inet4Address self, int periodMillis, long boundNanos) throws IOException {
+        pool = new java.util.HashMap<>();
+        for (String v : vips) {
+            InetAddress a = InetAddress.getByName(v);
+            if (a instanceof Inet4Address) {
+                pool.put(a, v);
+            }
+        }
+        long end = System.nanoTime() + boundNanos;
+        receiver = InNamespace.start(namespace, "arp-receive", () -> {
+            try {
+                open();
+            } catch (IOException e) {
+                failure = e;
+                return;
+            } finally {
+                ready.countDown();
+            }
+            byte[] buf = new byte[1600];
+            while (running && System.nanoTime() < end) {
+                long n = libc.recv(fd, buf, buf.length, 0);
+                if (n >= 42) {
+                    record(System.nanoTime(), buf);
+                }
+            }
+        });
+        try {
+            if (!ready.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("ARP socket not ready in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        List<byte[]> requests = pool.keySet().stream().map(v -> request(mac, self, (Inet4Address) v)).collect(Collectors.toList());
+        byte[] ll = linkLayer(ifindex);
+        // The socket is the client namespace's whichever thread sends on it.
+        sender = new Thread(() -> {
+            while (running && System.nanoTime() < end) {
+                synchronized (this) {
+                    cycles.add(System.nanoTime());
+                }
+                for (byte[] r : requests) {
+                    libc.sendto(fd, r, r.length, 0, ll, ll.length);
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(periodMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "arp-send");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    private void open() throws IOException {
+        NetworkInterface nic = NetworkInterface.getByName("veth0");
+        if (nic == null) {
+            throw new IOException("the client has no veth0");
+        }
+        ifindex = nic.getIndex();
+        mac = nic.getHardwareAddress();
+        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(htons(ETH_P_ARP)));
+        if (s < 0) {
+            throw new IOException("cannot open an ARP packet socket: " + LibC.describe(LibC.errno()));
+        }
+        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
+        byte[] ll = linkLayer(ifindex);
+        if (libc.bind(s, ll, ll.length) < 0 || libc.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
+            int errno = LibC.errno();
+            libc.close(s);
+            throw new IOException("cannot bind the ARP packet socket: " + LibC.describe(errno));
+        }
+        fd = s;
+    }
+
+    private static short htons(int v) {
+        return (short) (((v & 0xFF) << 8) | ((v >> 8) & 0xFF));
+    }
+
+    /** sockaddr_ll for ETH_P_ARP on the interface, addressed to the broadcast MAC. */
+    private static byte[] linkLayer(int ifindex) {
+        ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP)
+                .order(ByteOrder.nativeOrder()).putInt(ifindex).putShort((short) 1).put((byte) 0).put((byte) 6)
+                .put(BROADCAST).put((byte) 0).put((byte) 0);
+        return ll.array();
+    }
+
+    /** "Who has {@code target}? Tell {@code self}", broadcast. */
+    static byte[] request(byte[] mac, Inet4Address self, Inet4Address target) {
+        ByteBuffer f = ByteBuffer.allocate(42).order(ByteOrder.BIG_ENDIAN);
+        f.put(BROADCAST).put(mac).putShort((short) ETH_P_ARP)
+                .putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1)
+                .put(mac).put(self.getAddress()).put(new byte[6]).put(target.getAddress());
+        return f.array();
+    }
+
+    private void record(long nanos, byte[] f) {
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.BIG_ENDIAN);
+        if ((b.getShort(12) & 0xFFFF) != ETH_P_ARP || (b.getShort(16) & 0xFFFF) != 0x0800) {
+            return;
+        }
+        byte[] sha = new byte[6];
+        b.get(22, sha);
+        if (java.util.Arrays.equals(sha, mac)) {
+            return;
+        }
+        int op = b.getShort(20) & 0xFFFF;
+        byte[] spa = new byte[4];
+        byte[] tpa = new byte[4];
+        b.get(28, spa);
+        b.get(38, tpa);
+        String vip;
+        try {
+            vip = pool.get(InetAddress.getByAddress(spa));
+        } catch (IOException e) {
+            return;
+        }
+        boolean gratuitous = java.util.Arrays.equals(spa, tpa);
+        if (vip == null || (op != 2 && !gratuitous)) {
+            return;
+        }
+        String text = HexFormat.ofDelimiter(":").formatHex(sha);
+        synchronized (this) {
+            frames.add(new ArpFrame(nanos, vip, text, op == 2 && !gratuitous));
+        }
+    }
+
+    /** Cycles and frames up to now, forgotten here. */
+    synchronized List<Long> takeCycles() {
+        List<Long> out = List.copyOf(cycles);
+        cycles.clear();
+        return out;
+    }
+
+    synchronized List<ArpFrame> takeFrames() {
+        List<ArpFrame> out = List.copyOf(frames);
+        frames.clear();
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        if (sender != null) {
+            sender.join(2000);
+        }
+        receiver.join(2000);
+        if (fd >= 0) {
+            libc.close(fd);
+        }
+    }
+}
