@@ -1052,8 +1052,51 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         LOG.info("Interface {} is back: {} may be held here again", name, back);
+        if (carriesClusterTraffic(name)) {
+            rejoinAfterInterfaceLoss(name);
+        }
         requestRound("interface " + name + " back");
         publish();
+    }
+
+    /** Whether the JGroups transport is bound to an address of that interface. */
+    private boolean carriesClusterTraffic(String name) {
+        JChannel ch = channel;
+        try {
+            java.net.InetAddress bound = ch == null ? null : ch.getProtocolStack().getTransport().getBindAddress();
+            java.net.NetworkInterface nic = bound == null ? null : java.net.NetworkInterface.getByInetAddress(bound);
+            return nic != null && nic.getName().equals(name);
+        } catch (java.net.SocketException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * An interface deleted and created again takes the multicast group memberships of the cluster's
+     * sockets with it: the member would stay in the view but hear no multicast (no ROUND, no state
+     * from it), and every round would stall. Reconnecting opens the sockets afresh; the member holds
+     * nothing on that interface meanwhile (it released its groups when the interface was lost).
+     */
+    private void rejoinAfterInterfaceLoss(String name) {
+        JChannel ch = channel;
+        if (ch == null || stopped || leaving) {
+            return;
+        }
+        LOG.warn("Interface {} carries the cluster's traffic and came back: reconnecting to cluster '{}'", name, config.cluster());
+        releaseAll("reconnecting after interface " + name + " came back");
+        view = null;
+        viewKey = null;
+        states.clear();
+        releasedBy.clear();
+        awaitingRelease.clear();
+        awaitingReannounce.clear();
+        future.clear();
+        try {
+            ch.disconnect();
+            ch.connect(config.cluster());
+        } catch (Exception e) {
+            LOG.error("Could not reconnect to cluster '{}': {}", config.cluster(), e.toString());
+        }
     }
 
     private void onConflict(VipAddress address, String mac, String member, boolean probing) {
