@@ -186,12 +186,16 @@ final class ArpWatcher implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        if (sender != null) {
-            sender.join(2000);
+        try {
+            if (sender != null) {
+                sender.join(2000);
+            }
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        receiver.join(2000);
         if (fd >= 0) {
             libc.close(fd);
         }

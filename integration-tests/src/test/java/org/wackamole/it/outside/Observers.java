@@ -120,13 +120,7 @@ public final class Observers implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AddressWatcher w : watchers) {
-            try {
-                w.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        watchers.forEach(AddressWatcher::close);
         probers.values().forEach(p -> {
             try {
                 p.stop();
@@ -135,11 +129,7 @@ public final class Observers implements AutoCloseable {
             }
         });
         if (arp != null) {
-            try {
-                arp.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            arp.close();
         }
     }
 }
