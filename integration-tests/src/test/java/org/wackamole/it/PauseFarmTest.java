@@ -48,7 +48,8 @@ class PauseFarmTest {
             long pid = farm.pid("h2");
             List<String> report = new ArrayList<>();
             for (int run = 0; run < 3; run++) {
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                // Back after the previous pause: by a MERGE3 merge, or by reconnecting 10 s on if none came.
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .until(() -> "h2".equals(farm.answers().get("198.51.100.101")));
                 new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
                 long stopped = System.nanoTime();

@@ -81,6 +81,8 @@ public final class ClusterMember implements AutoCloseable {
     /** First and longest wait before a group whose acquisition failed here is tried here again. */
     private static final long RETRY_FIRST_MS = 1000;
     private static final long RETRY_MAX_MS = 30_000;
+    /** Resync requests (one a second) after a pause before the member reconnects its channel. */
+    private static final int RESYNC_REJOIN_CHECKS = 10;
 
     private final WackamoleConfig config;
     private final VipNetwork network;
@@ -1082,8 +1084,17 @@ public final class ClusterMember implements AutoCloseable {
         if (ch == null || stopped || leaving) {
             return;
         }
-        LOG.warn("Interface {} carries the cluster's traffic and came back: reconnecting to cluster '{}'", name, config.cluster());
-        releaseAll("reconnecting after interface " + name + " came back");
+        reconnect("interface " + name + ", which carries the cluster's traffic, came back");
+    }
+
+    /** Lets go of everything, forgets the view and reconnects the channel: JGroups gives a fresh view on the JOIN. */
+    private void reconnect(String why) {
+        JChannel ch = channel;
+        if (ch == null || stopped || leaving) {
+            return;
+        }
+        LOG.warn("Reconnecting to cluster '{}': {}", config.cluster(), why);
+        releaseAll("reconnecting");
         view = null;
         viewKey = null;
         states.clear();
@@ -1155,17 +1166,29 @@ public final class ClusterMember implements AutoCloseable {
         } while (resync == 0);
         publish();
         requestRound("resync after a pause of " + millis + " ms");
-        scheduleResyncCheck(resync);
+        scheduleResyncCheck(resync, 1);
     }
 
-    /** Asks again while no round has named our token (request lost, coordinator gone, or we were excluded). */
-    private void scheduleResyncCheck(long token) {
+    /**
+     * Asks again while no round has named our token (request lost, coordinator gone, or we were
+     * excluded). If none has after {@link #RESYNC_REJOIN_CHECKS} tries, MERGE3 has not brought us
+     * back (seen once on the farm: no merge in 30 s after a second pause): the member reconnects.
+     * Only then: members paused together by one load spike are merged long before, so they do not
+     * all rejoin at once and become singletons.
+     */
+    private void scheduleResyncCheck(long token, int checks) {
         schedule(() -> {
-            if (!stopped && resync == token) {
+            if (stopped || resync != token) {
+                return;
+            }
+            if (checks >= RESYNC_REJOIN_CHECKS) {
+                reconnect("no round confirmed the view " + checks + " s after a pause");
+                requestRound("resync after a pause");
+            } else {
                 LOG.debug("No round has confirmed the view since my pause yet; asking again");
                 requestRound("resync after a pause");
-                scheduleResyncCheck(token);
             }
+            scheduleResyncCheck(token, checks >= RESYNC_REJOIN_CHECKS ? 0 : checks + 1);
         }, RELEASE_WAIT_MS);
     }
 
