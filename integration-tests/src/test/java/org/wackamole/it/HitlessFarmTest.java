@@ -30,9 +30,11 @@ class HitlessFarmTest {
     private static final String VIP = "198.51.100.102";
 
     /**
-     * @param failed connection attempts that failed (timeout, refused, reset): what the goal counts
+     * @param failed new connection attempts that failed (connect timeout, refused): what the goal counts
      * @param slow   connections accepted whose answer took over 100 ms (a freshly started JVM's first
-     *               requests; the connection itself did not fail)
+     *               requests; the connection itself did not fail), or that the new holder reset: a
+     *               request in flight on the old holder at the switch may be reset at once (issue 10:
+     *               "either completes or is reset at once; it never hangs")
      */
     record Move(String kind, long failed, long slow, int maxResponders, long handOverMillis, String report) {
     }
@@ -100,7 +102,8 @@ class HitlessFarmTest {
             Prober.Report report = prober.stop();
             long released = farm.logged(before, "released", VIP);
             long acquired = farm.logged(after, "Acquired", VIP);
-            long slow = report.probes().stream().filter(p -> p.node() == null && p.error().contains("Read timed out")).count();
+            long slow = report.probes().stream().filter(p -> p.node() == null
+                    && (p.error().contains("Read timed out") || p.error().contains("Connection reset"))).count();
             return new Move(kind, report.failures() - slow, slow, responders.maxPerQuestion(),
                     released < 0 || acquired < 0 ? -1 : acquired - released, before + " -> " + after + ": " + report);
         } finally {
