@@ -644,10 +644,7 @@ public final class ClusterMember implements AutoCloseable {
         roundParams = r;
         decided = false;
         rounds++;
-        if (resync != 0 && r.resyncs().contains(resync)) {
-            LOG.info("Round {} of view {} started after my pause: acquiring again", round, viewKey);
-            resync = 0;
-        }
+
         // Whatever the previous round still waited for is abandoned before our state goes out (a
         // hand-over not begun leaves the group here, and the state says so). Prepared groups stay
         // prepared until this round's plan says whether they are still coming.
@@ -706,6 +703,12 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void decide(Map<Address, WireMessage.State> got) {
+        // Only a decided round proves the view: every member of it answered a ROUND started after we
+        // asked. (A stale view's coordinator gets its own ROUND back at once, but never the others' states.)
+        if (resync != 0 && roundParams.resyncs().contains(resync)) {
+            LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
+            resync = 0;
+        }
         RoundInput input = RoundInput.of(view.getMembers(), view.getCoord(), got, roundParams, config.identities());
         if (input.anyMature() && !mature) {
             becomeMature("a mature peer is in the cluster");
