@@ -2,11 +2,7 @@ package org.wackamole.allocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,17 +11,14 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.wackamole.testing.TableCases;
 
 /** Runs the readable cases in {@code cases.txt}: view and claims in, required allocation out. */
 class AllocationTableTest {
 
     @TestFactory
-    Stream<DynamicTest> cases() throws IOException {
-        String text;
-        try (InputStream in = getClass().getResourceAsStream("cases.txt")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<Case> cases = Case.parseAll(text);
+    Stream<DynamicTest> cases() {
+        List<Case> cases = TableCases.read(getClass(), "cases.txt").stream().map(Case::of).toList();
         assertThat(cases).hasSizeGreaterThan(10);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.title, c::check));
     }
@@ -45,47 +38,29 @@ class AllocationTableTest {
             this.title = title;
         }
 
-        static List<Case> parseAll(String text) {
-            List<Case> cases = new ArrayList<>();
-            Case current = null;
-            int lineNo = 0;
-            for (String raw : text.split("\n")) {
-                lineNo++;
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                if (line.startsWith("== ")) {
-                    current = new Case(line.substring(3));
-                    cases.add(current);
-                    continue;
-                }
-                if (current == null) {
-                    throw new IllegalStateException("line " + lineNo + ": no case started");
-                }
-                current.read(line, lineNo);
-            }
-            return cases;
+        static Case of(TableCases.Case table) {
+            Case c = new Case(table.title());
+            table.lines().forEach(c::read);
+            return c;
         }
 
-        private void read(String line, int lineNo) {
-            List<String> words = Arrays.asList(line.split("\\s+"));
-            List<String> rest = words.subList(1, words.size());
-            switch (words.get(0)) {
+        private void read(TableCases.Line line) {
+            List<String> rest = line.args();
+            switch (line.keyword()) {
                 case "member" -> members.add(member(rest));
-                case "groups" -> groups = List.copyOf(rest);
-                case "holds" -> claims.put(rest.get(0), new LinkedHashSet<>(rest.subList(1, rest.size())));
-                case "perRound" -> perRound = rest.get(0).equals("all") ? AllocationRequest.ALL : Integer.parseInt(rest.get(0));
-                case "expect" -> expect.put(rest.get(0), List.copyOf(rest.subList(1, rest.size())));
+                case "groups" -> groups = rest;
+                case "holds" -> claims.put(line.arg(0), new LinkedHashSet<>(line.argsFrom(1)));
+                case "perRound" -> perRound = line.arg(0).equals("all") ? AllocationRequest.ALL : Integer.parseInt(line.arg(0));
+                case "expect" -> expect.put(line.arg(0), line.argsFrom(1));
                 case "move" -> moves.add(String.join(" ", rest));
                 case "moves" -> {
                     if (!rest.equals(List.of("none"))) {
-                        throw new IllegalStateException("line " + lineNo + ": write 'moves none' or 'move G FROM -> TO REASON'");
+                        throw line.error("write 'moves none' or 'move G FROM -> TO REASON'");
                     }
                     noMoves = true;
                 }
-                case "pending" -> pending = Integer.parseInt(rest.get(0));
-                default -> throw new IllegalStateException("line " + lineNo + ": unknown word " + words.get(0));
+                case "pending" -> pending = Integer.parseInt(line.arg(0));
+                default -> throw line.error("unknown word " + line.keyword());
             }
         }
 

@@ -2,11 +2,6 @@ package org.wackamole.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,17 +10,14 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.wackamole.testing.TableCases;
 
 /** Runs the readable cases in {@code plans.txt}: a round's decision in, the member's plan out. */
 class RoundPlanTableTest {
 
     @TestFactory
-    Stream<DynamicTest> cases() throws IOException {
-        String text;
-        try (InputStream in = getClass().getResourceAsStream("plans.txt")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<Case> cases = Case.parseAll(text);
+    Stream<DynamicTest> cases() {
+        List<Case> cases = TableCases.read(getClass(), "plans.txt").stream().map(Case::of).toList();
         assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.title, c::check));
     }
@@ -51,55 +43,40 @@ class RoundPlanTableTest {
             this.title = title;
         }
 
-        static List<Case> parseAll(String text) {
-            List<Case> cases = new ArrayList<>();
-            Case c = null;
-            int lineNo = 0;
-            for (String raw : text.split("\n")) {
-                lineNo++;
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                if (line.startsWith("== ")) {
-                    c = new Case(line.substring(3));
-                    cases.add(c);
-                    continue;
-                }
-                if (c == null) {
-                    throw new IllegalArgumentException("line " + lineNo + ": outside a case: " + line);
-                }
-                Case cur = c;
-                List<String> w = Arrays.asList(line.split("\\s+"));
-                List<String> rest = w.subList(1, w.size());
-                switch (w.get(0)) {
-                    case "me" -> c.me = rest.get(0);
-                    case "held" -> c.held = List.copyOf(rest);
-                    case "mine" -> c.mine = List.copyOf(rest);
-                    case "claims" -> c.claims.put(rest.get(0), List.copyOf(rest.subList(1, rest.size())));
-                    case "released" -> rest.subList(1, rest.size())
-                            .forEach(g -> cur.released.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
-                    case "merge" -> c.merge = true;
-                    case "owner" -> c.owners.put(rest.get(0), rest.get(1));
-                    case "handsover" -> c.handsOver.addAll(rest);
-                    case "prepared" -> rest.subList(1, rest.size())
-                            .forEach(g -> cur.prepared.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
-                    case "expect" -> {
-                        String kind = rest.get(0);
-                        List<String> args = rest.subList(1, rest.size());
-                        switch (kind) {
-                            case "release", "acquire", "announce", "prepare" -> c.expectLists.put(kind, List.copyOf(args));
-                            case "wait" -> c.expectWait.put(args.get(0), Set.copyOf(args.subList(1, args.size())));
-                            case "reannounce" -> c.expectReannounce.put(args.get(0), Set.copyOf(args.subList(1, args.size())));
-                            case "handover" -> c.expectAwaitPrepared.put(args.get(0), args.get(1));
-                            case "handovernow" -> c.expectHandOverNow.put(args.get(0), args.get(1));
-                            default -> throw new IllegalArgumentException("line " + lineNo + ": unknown expectation " + kind);
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("line " + lineNo + ": unknown keyword " + w.get(0));
-                }
+        static Case of(TableCases.Case table) {
+            Case c = new Case(table.title());
+            table.lines().forEach(c::read);
+            return c;
+        }
+
+        private void read(TableCases.Line line) {
+            List<String> rest = line.args();
+            switch (line.keyword()) {
+                case "me" -> me = line.arg(0);
+                case "held" -> held = rest;
+                case "mine" -> mine = rest;
+                case "claims" -> claims.put(line.arg(0), line.argsFrom(1));
+                case "released" -> line.argsFrom(1).forEach(g -> released.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
+                case "merge" -> merge = true;
+                case "owner" -> owners.put(line.arg(0), line.arg(1));
+                case "handsover" -> handsOver.addAll(rest);
+                case "prepared" -> line.argsFrom(1).forEach(g -> prepared.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
+                case "expect" -> expect(line);
+                default -> throw line.error("unknown keyword " + line.keyword());
             }
-            return cases;
+        }
+
+        private void expect(TableCases.Line line) {
+            String kind = line.arg(0);
+            List<String> args = line.argsFrom(1);
+            switch (kind) {
+                case "release", "acquire", "announce", "prepare" -> expectLists.put(kind, args);
+                case "wait" -> expectWait.put(line.arg(1), Set.copyOf(line.argsFrom(2)));
+                case "reannounce" -> expectReannounce.put(line.arg(1), Set.copyOf(line.argsFrom(2)));
+                case "handover" -> expectAwaitPrepared.put(line.arg(1), line.arg(2));
+                case "handovernow" -> expectHandOverNow.put(line.arg(1), line.arg(2));
+                default -> throw line.error("unknown expectation " + kind);
+            }
         }
 
         void check() {
