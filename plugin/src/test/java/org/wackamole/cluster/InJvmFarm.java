@@ -393,6 +393,12 @@ final class InJvmFarm implements AutoCloseable {
                 holders.computeIfAbsent(g, k -> new ArrayList<>()).add(n.name);
             }
         }
+        // A drained or minority member still holding is a move under way, not a settled farm.
+        for (Node n : members) {
+            if (!eligible.contains(n) && !n.network.held().isEmpty()) {
+                problems.add(n.name + " is " + n.member.status().state() + " but holds " + n.network.held());
+            }
+        }
         for (String g : pool) {
             List<String> h = holders.getOrDefault(g, List.of());
             int expected = eligible.isEmpty() ? 0 : 1;
