@@ -88,6 +88,11 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     public void setSecurityPassword(String v) { set(Setting.SECURITY_PASSWORD, v); }
     public void setSecurityPasswordFile(String v) { set(Setting.SECURITY_PASSWORD_FILE, v); }
     public void setSecurityAlias(String v) { set(Setting.SECURITY_ALIAS, v); }
+    public void setHookAcquire(String v) { set(Setting.HOOK_ACQUIRE, v); }
+    public void setHookRelease(String v) { set(Setting.HOOK_RELEASE, v); }
+    public void setHookState(String v) { set(Setting.HOOK_STATE, v); }
+    public void setHookTimeout(String v) { set(Setting.HOOK_TIMEOUT, v); }
+    public void setMetricsAddress(String v) { set(Setting.METRICS_ADDRESS, v); }
     // @formatter:on
 
     /** The runtime behind this bean: its {@code management()} is the JMX contract. */
