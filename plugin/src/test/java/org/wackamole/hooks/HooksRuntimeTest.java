@@ -106,7 +106,8 @@ class HooksRuntimeTest {
         assertThat(read(dir.resolve("release-198.51.100.11.env"))).contains("WACKAMOLE_EVENT=release\n");
         List<String> states = read(dir.resolve("states")).lines().toList();
         assertThat(states).first().isEqualTo(">JOINING");
-        assertThat(states).contains("JOINING>RUNNING").last().asString().endsWith(">STOPPED");
+        // Whether MATURING shows between them depends on when the first round ends: not asserted.
+        assertThat(states).anyMatch(l -> l.endsWith(">RUNNING")).last().asString().endsWith(">STOPPED");
         assertThat(mx.getHookFailures()).isZero();
         assertThat(mx.getHookTimeouts()).isZero();
         assertThat(mx.getHookRuns()).isEqualTo(4 + states.size());
