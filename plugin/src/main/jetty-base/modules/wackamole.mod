@@ -92,6 +92,20 @@ etc/wackamole.xml
 # wackamole.security.password=
 # wackamole.security.alias=wackamole
 
+## Hooks: executables run after this member acquired or released a VIP group, or changed state,
+## with the event in the environment (WACKAMOLE_EVENT, WACKAMOLE_VIP, WACKAMOLE_GROUP,
+## WACKAMOLE_INTERFACE, WACKAMOLE_NODE, ...). They run one at a time on a thread of their own and
+## never delay an acquisition or a release; output goes to the log; a run still going after the
+## timeout is killed. Failures and timeouts are counted in JMX (HookFailures, HookTimeouts).
+# wackamole.hook.acquire=/etc/wackamole/hooks/acquire
+# wackamole.hook.release=/etc/wackamole/hooks/release
+# wackamole.hook.state=
+# wackamole.hook.timeout=10s
+
+## Prometheus metrics at http://ADDRESS/metrics (the JDK's HTTP server, not a Jetty connector);
+## off unless set. Bind it to a management address, e.g. 127.0.0.1:9405.
+# wackamole.metrics.address=
+
 ## JGroups: the stack (wackamole-udp.xml multicast, wackamole-tcp.xml with TCPPING, or a file),
 ## the address cluster traffic binds to, and for TCP the peers as ip[port].
 # wackamole.jgroups.config=wackamole-udp.xml

@@ -45,6 +45,7 @@ public final class JettyFarm implements AutoCloseable {
     private final Map<String, TomcatDistribution> tomcats = new LinkedHashMap<>();
     /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
     private List<String> farmKey = List.of();
+    private final java.util.function.Function<String, Map<String, String>> extraSettings;
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -71,6 +72,13 @@ public final class JettyFarm implements AutoCloseable {
      * the Tomcat bundle and the same settings as listener attributes; the others run Jetty.
      */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, host -> Map.of());
+    }
+
+    /** As above, with more {@code wackamole.*} settings per host (e.g. hooks, the metrics address). */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts,
+                     java.util.function.Function<String, Map<String, String>> extraSettings) throws Exception {
+        this.extraSettings = extraSettings;
         this.work = work;
         this.tomcatHosts = Set.copyOf(tomcatHosts);
         this.home = Path.of(System.getProperty("jetty.home"));
@@ -112,6 +120,7 @@ public final class JettyFarm implements AutoCloseable {
             int eq = line.indexOf('=');
             settings.put(line.substring(0, eq), line.substring(eq + 1));
         }
+        settings.putAll(extraSettings.apply(host));
         if (tomcatHosts.contains(host)) {
             TomcatDistribution tomcat = new TomcatDistribution(base);
             tomcat.installWar();

@@ -72,7 +72,19 @@ public enum Setting {
     SECURITY_PASSWORD_FILE("wackamole.security.passwordFile", null,
             "File whose first line is the keystore password (keep it mode 0600, owned by the server's user)."),
     SECURITY_ALIAS("wackamole.security.alias", "wackamole",
-            "Alias of the farm key in the keystore.");
+            "Alias of the farm key in the keystore."),
+    HOOK_ACQUIRE("wackamole.hook.acquire", null,
+            "Executable run after this member acquired a VIP group, with WACKAMOLE_EVENT=acquire, WACKAMOLE_VIP,"
+                    + " WACKAMOLE_GROUP, WACKAMOLE_INTERFACE, WACKAMOLE_NODE in its environment (e.g. a cloud CLI moving"
+                    + " a secondary address). Never delays the acquisition."),
+    HOOK_RELEASE("wackamole.hook.release", null,
+            "Executable run after this member released a VIP group (WACKAMOLE_EVENT=release, same environment)."),
+    HOOK_STATE("wackamole.hook.state", null,
+            "Executable run after this member's state changed (WACKAMOLE_EVENT=state, WACKAMOLE_STATE, WACKAMOLE_PREVIOUS_STATE)."),
+    HOOK_TIMEOUT("wackamole.hook.timeout", "10s",
+            "A hook still running after this long is killed with its child processes and counted in HookTimeouts."),
+    METRICS_ADDRESS("wackamole.metrics.address", null,
+            "ip:port to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9405 (default: no metrics endpoint).");
 
     private final String key;
     private final String defaultValue;

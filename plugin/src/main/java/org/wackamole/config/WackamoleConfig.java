@@ -44,6 +44,8 @@ public final class WackamoleConfig {
     private final InetAddress jgroupsBindAddress;
     private final List<InetSocketAddress> jgroupsInitialHosts;
     private final SecuritySettings security;
+    private final HookSettings hooks;
+    private final InetSocketAddress metricsAddress;
     private final Map<String, String> settings;
 
     private WackamoleConfig(Parser p) {
@@ -66,6 +68,8 @@ public final class WackamoleConfig {
         this.jgroupsBindAddress = p.bindAddress;
         this.jgroupsInitialHosts = List.copyOf(p.initialHosts);
         this.security = p.security;
+        this.hooks = p.hooks;
+        this.metricsAddress = p.metricsAddress;
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p.settings));
     }
 
@@ -166,6 +170,16 @@ public final class WackamoleConfig {
         return security;
     }
 
+    /** The executables run on acquire, release and state changes, and their timeout. */
+    public HookSettings hooks() {
+        return hooks;
+    }
+
+    /** Where {@code /metrics} is served, or null when it is not. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
+    }
+
     /** The effective settings, defaults filled in, as they would be written in an ini file; a password shows as (hidden). */
     public Map<String, String> settings() {
         return settings;
@@ -199,6 +213,8 @@ public final class WackamoleConfig {
         InetAddress bindAddress;
         final List<InetSocketAddress> initialHosts = new ArrayList<>();
         SecuritySettings security;
+        HookSettings hooks;
+        InetSocketAddress metricsAddress;
 
         Parser(Map<String, String> input, Supplier<String> defaultNode) {
             this.defaultNode = Objects.requireNonNull(defaultNode, "defaultNode");
@@ -241,6 +257,8 @@ public final class WackamoleConfig {
             parseHealth();
             parseJGroups();
             parseSecurity();
+            parseHooks();
+            parseMetrics();
             return this;
         }
 
@@ -393,6 +411,77 @@ public final class WackamoleConfig {
             String alias = get(Setting.SECURITY_ALIAS);
             security = new SecuritySettings(required, path(Setting.SECURITY_KEYSTORE, keystore), password,
                     path(Setting.SECURITY_PASSWORD_FILE, passwordFile), alias);
+        }
+
+        private void parseHooks() {
+            java.nio.file.Path acquire = executable(Setting.HOOK_ACQUIRE);
+            java.nio.file.Path release = executable(Setting.HOOK_RELEASE);
+            java.nio.file.Path state = executable(Setting.HOOK_STATE);
+            String timeoutText = get(Setting.HOOK_TIMEOUT);
+            Duration timeout = Durations.parse(Setting.HOOK_TIMEOUT.key(), timeoutText);
+            if (timeout.isZero()) {
+                throw new ConfigException(Setting.HOOK_TIMEOUT.key(), timeoutText, "must be positive");
+            }
+            if (timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new ConfigException(Setting.HOOK_TIMEOUT.key(), timeoutText, "must be at most 1h");
+            }
+            hooks = new HookSettings(acquire, release, state, timeout);
+        }
+
+        /**
+         * A hook must be runnable when the member starts: a missing script found at the first
+         * failover, with nobody watching, is the failure hooks exist to prevent.
+         */
+        private java.nio.file.Path executable(Setting s) {
+            String text = get(s);
+            java.nio.file.Path file = path(s, text);
+            if (file == null) {
+                return null;
+            }
+            if (!java.nio.file.Files.exists(file)) {
+                throw new ConfigException(s.key(), text, "no such file" + (file.isAbsolute() ? "" : " (relative to "
+                        + java.nio.file.Path.of("").toAbsolutePath() + "; write an absolute path)"));
+            }
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new ConfigException(s.key(), text, "not a regular file");
+            }
+            if (!java.nio.file.Files.isExecutable(file)) {
+                throw new ConfigException(s.key(), text, "not executable by this user (chmod +x, or check the owner)");
+            }
+            return file.toAbsolutePath();
+        }
+
+        private void parseMetrics() {
+            String text = get(Setting.METRICS_ADDRESS);
+            if (text != null) {
+                metricsAddress = ipAndPort(Setting.METRICS_ADDRESS.key(), text);
+            }
+        }
+
+        /** {@code 127.0.0.1:9405} or {@code [::1]:9405}; only literals, so nothing is resolved. Port 0: any free port. */
+        private static InetSocketAddress ipAndPort(String key, String text) {
+            int colon = text.lastIndexOf(':');
+            String host = colon < 0 ? "" : text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw new ConfigException(key, text, "write an IPv6 address in brackets, e.g. [::1]:9405");
+            }
+            InetAddress address = host.isEmpty() ? null : IpLiterals.parse(host);
+            if (address == null) {
+                throw new ConfigException(key, text, "write ip:port, e.g. 127.0.0.1:9405");
+            }
+            String port = text.substring(colon + 1);
+            int value;
+            try {
+                value = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, text, "port '" + port + "' is not a number");
+            }
+            if (value < 0 || value > 65535) {
+                throw new ConfigException(key, text, "port " + value + " out of range 0..65535");
+            }
+            return new InetSocketAddress(address, value);
         }
 
         private static java.nio.file.Path path(Setting s, String text) {

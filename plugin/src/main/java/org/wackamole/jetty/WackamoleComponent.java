@@ -7,6 +7,7 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.wackamole.config.Setting;
+import org.wackamole.hooks.WackamoleListener;
 import org.wackamole.runtime.HealthCheck;
 import org.wackamole.runtime.Scheduler;
 import org.wackamole.runtime.WackamoleRuntime;
@@ -17,7 +18,7 @@ import org.wackamole.runtime.WackamoleRuntime;
  * once the server has started; if the server fails to start nothing is claimed. As soon as the server
  * starts stopping, and again as a {@link Graceful} bean, the VIPs are handed over while the connectors
  * still serve. {@link HealthCheck} child beans gate the VIPs besides {@code wackamole.health.url}; checks
- * run on the server's scheduler. JMX: the runtime registers {@code org.wackamole:type=wackamole,node=NODE}
+ * run on the server's scheduler; {@link WackamoleListener} child beans get the member's events. JMX: the runtime registers {@code org.wackamole:type=wackamole,node=NODE}
  * on the platform MBeanServer, with or without Jetty's {@code jmx} module.
  *
  * <p>Configured by one setter per {@code wackamole.*} key (from {@code etc/wackamole.xml} or a
@@ -88,6 +89,11 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     public void setSecurityPassword(String v) { set(Setting.SECURITY_PASSWORD, v); }
     public void setSecurityPasswordFile(String v) { set(Setting.SECURITY_PASSWORD_FILE, v); }
     public void setSecurityAlias(String v) { set(Setting.SECURITY_ALIAS, v); }
+    public void setHookAcquire(String v) { set(Setting.HOOK_ACQUIRE, v); }
+    public void setHookRelease(String v) { set(Setting.HOOK_RELEASE, v); }
+    public void setHookState(String v) { set(Setting.HOOK_STATE, v); }
+    public void setHookTimeout(String v) { set(Setting.HOOK_TIMEOUT, v); }
+    public void setMetricsAddress(String v) { set(Setting.METRICS_ADDRESS, v); }
     // @formatter:on
 
     /** The runtime behind this bean: its {@code management()} is the JMX contract. */
@@ -100,6 +106,7 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
         super.doStart(); // child beans (custom health checks) first
         org.eclipse.jetty.util.thread.Scheduler jetty = server.getScheduler();
         Scheduler lent = (task, delay) -> jetty.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS)::cancel;
+        getBeans(WackamoleListener.class).forEach(runtime::addListener); // besides those ServiceLoader finds
         runtime.start(lent, getBeans(HealthCheck.class)); // a bad setting stops the server here, naming the key
         server.addEventListener(serverEvents);
         if (server.isStarted()) {

@@ -87,6 +87,18 @@ public interface WackamoleMXBean {
     @Description("Times another host was seen answering ARP for a pool address (probe before acquiring, or while held)")
     long getConflicts();
 
+    @Description("Hook executables (wackamole.hook.*) run since start")
+    long getHookRuns();
+
+    @Description("Hook executables that exited non-zero or could not start, and Java listeners that threw")
+    long getHookFailures();
+
+    @Description("Hook executables killed (with their child processes) for running longer than wackamole.hook.timeout")
+    long getHookTimeouts();
+
+    @Description("Events not given to a hook or listener because its queue was full")
+    long getHookDropped();
+
     @Description("How planned moves go: MAKE_BEFORE_BREAK (no gap, one ARP responder) or RELEASE_BEFORE_ACQUIRE (the host lacks the sysctls)")
     String getHandoverMode();
 

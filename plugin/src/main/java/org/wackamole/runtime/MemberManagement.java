@@ -41,10 +41,12 @@ final class MemberManagement implements WackamoleMXBean {
         if (s == null || !runtime.isRunning()) {
             return MemberState.STOPPED.name();
         }
-        if (runtime.drainReasons().contains(DrainReason.STARTING) && s.state() != MemberState.STOPPED) {
-            return MemberState.JOINING.name(); // in the cluster, waiting for the server to serve
-        }
-        return s.state().name();
+        return visibleState(s.state(), runtime.drainReasons().contains(DrainReason.STARTING)).name();
+    }
+
+    /** The state shown in JMX and given to hooks: while the server is not serving yet, JOINING. */
+    static MemberState visibleState(MemberState member, boolean serverStarting) {
+        return serverStarting && member != MemberState.STOPPED ? MemberState.JOINING : member; // in the cluster, waiting for the server
     }
 
     @Override
@@ -155,6 +157,26 @@ final class MemberManagement implements WackamoleMXBean {
     @Override
     public long getConflicts() {
         return counter(MemberStatus.Counters::conflicts, 0);
+    }
+
+    @Override
+    public long getHookRuns() {
+        return runtime.hookCounters().runs();
+    }
+
+    @Override
+    public long getHookFailures() {
+        return runtime.hookCounters().failures();
+    }
+
+    @Override
+    public long getHookTimeouts() {
+        return runtime.hookCounters().timeouts();
+    }
+
+    @Override
+    public long getHookDropped() {
+        return runtime.hookCounters().dropped();
     }
 
     @Override

@@ -31,8 +31,12 @@ import org.wackamole.config.ConfigException;
 import org.wackamole.config.IniSettings;
 import org.wackamole.config.Setting;
 import org.wackamole.config.WackamoleConfig;
+import org.wackamole.hooks.HookCounters;
+import org.wackamole.hooks.Hooks;
+import org.wackamole.hooks.WackamoleListener;
 import org.wackamole.management.WackamoleMBeans;
 import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.metrics.MetricsServer;
 import org.wackamole.network.NetworkLog;
 import org.wackamole.network.VipNetwork;
 import org.wackamole.network.VipNetworks;
@@ -63,6 +67,9 @@ public final class WackamoleRuntime {
     private final AtomicLong sequence = new AtomicLong();
     private final Set<DrainReason> reasons = EnumSet.of(DrainReason.STARTING);
     private final MemberManagement management = new MemberManagement(this);
+    private final Set<WackamoleListener> listeners = new java.util.concurrent.CopyOnWriteArraySet<>();
+    /** Mirrors whether {@link #reasons} holds STARTING, for the protocol thread, which must not take our lock. */
+    private volatile boolean starting = true;
 
     private Path configFile;
     private volatile WackamoleConfig config;
@@ -75,6 +82,8 @@ public final class WackamoleRuntime {
     private Scheduler.Cancellable nextCheck;
     private CompletableFuture<Void> handOver;
     private volatile WackamoleMBeans.Registration registration;
+    private volatile Hooks hooks = Hooks.none();
+    private MetricsServer metrics;
 
     // ------------------------------------------------------------------ settings
 
@@ -108,6 +117,14 @@ public final class WackamoleRuntime {
         return c != null && running ? c.settings() : Map.copyOf(settings);
     }
 
+    /**
+     * A Java listener of this member's events, besides those {@link Hooks#discover found} through
+     * {@code ServiceLoader} at start; takes effect at the next {@link #start}.
+     */
+    public void addListener(WackamoleListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /**
@@ -122,8 +139,31 @@ public final class WackamoleRuntime {
             throw new IllegalStateException("Wackamole is running already");
         }
         WackamoleConfig c = WackamoleConfig.parse(effectiveSettings(), HostName::get);
-        VipNetwork n = VipNetworks.create(c, dryRunLog);
-        ClusterMember m = new ClusterMember(c, n, JGroupsStacks.fromConfig(c));
+        reasons.removeAll(EnumSet.of(DrainReason.UNHEALTHY, DrainReason.LEAVING)); // an operator's drain outlives a restart
+        reasons.add(DrainReason.STARTING);
+        starting = true;
+        MetricsServer ms = c.metricsAddress() == null ? null : MetricsServer.start(c, management); // a bad address touches nothing
+        List<WackamoleListener> javaListeners = new ArrayList<>(listeners);
+        javaListeners.addAll(Hooks.discover(listenerLoader()));
+        Hooks h = new Hooks(c.hooks(), javaListeners, c.node());
+        VipNetwork n;
+        ClusterMember m;
+        try {
+            n = VipNetworks.create(c, dryRunLog);
+            try {
+                m = new ClusterMember(c, n, JGroupsStacks.fromConfig(c));
+            } catch (RuntimeException e) {
+                n.close();
+                throw e;
+            }
+        } catch (Exception e) {
+            h.close();
+            if (ms != null) {
+                ms.close();
+            }
+            throw e;
+        }
+        m.addListener(new HookFeed(c, h, () -> starting));
         m.addListener(new ClusterListener() {
             @Override
             public void acquired(String group) {
@@ -148,13 +188,18 @@ public final class WackamoleRuntime {
         network = n;
         checks = List.copyOf(all);
         gate = new HealthGate(c.health().threshold());
-        reasons.removeAll(EnumSet.of(DrainReason.UNHEALTHY, DrainReason.LEAVING)); // an operator's drain outlives a restart
-        reasons.add(DrainReason.STARTING);
         handOver = null;
+        hooks = h;
+        metrics = ms;
         try {
             m.start(false);
         } catch (Exception e) {
             n.close();
+            h.close();
+            if (ms != null) {
+                ms.close();
+            }
+            metrics = null;
             throw e;
         }
         member = m;
@@ -223,6 +268,7 @@ public final class WackamoleRuntime {
             leaving = handOver();
         }
         await(leaving);
+        MetricsServer ms;
         synchronized (this) {
             running = false;
             network.close();
@@ -230,7 +276,19 @@ public final class WackamoleRuntime {
                 registration.close();
                 registration = null;
             }
+            ms = metrics;
+            metrics = null;
         }
+        if (ms != null) {
+            ms.close();
+        }
+        hooks.close(); // outside the lock: it lets the last release hooks run, up to the hook timeout
+    }
+
+    /** Where listeners are looked for: the class loader the server starts us with, else ours. */
+    private static ClassLoader listenerLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : WackamoleRuntime.class.getClassLoader();
     }
 
     public boolean isRunning() {
@@ -291,6 +349,7 @@ public final class WackamoleRuntime {
 
     private synchronized void change(DrainReason reason, boolean add) {
         boolean changed = add ? reasons.add(reason) : reasons.remove(reason);
+        starting = reasons.contains(DrainReason.STARTING);
         ClusterMember m = member;
         if (!changed || !running || m == null || reasons.contains(DrainReason.LEAVING)) {
             return;
@@ -373,6 +432,16 @@ public final class WackamoleRuntime {
     }
 
     // ------------------------------------------------------------------ JMX
+
+    /** What the hooks did since the latest start. */
+    HookCounters hookCounters() {
+        return hooks.counters();
+    }
+
+    /** Where {@code /metrics} is served while running (the real port when 0 was asked), else null. */
+    public synchronized java.net.InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
 
     /** The management contract of this member (also registered on the platform MBeanServer while running). */
     public WackamoleMXBean management() {

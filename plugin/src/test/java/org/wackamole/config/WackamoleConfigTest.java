@@ -174,4 +174,54 @@ class WackamoleConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("wackamole.vips='198.51.100.2': names no interface and wackamole.interface is not set");
     }
+
+    @Test
+    void hooksMustBeExecutableFilesAndTheirErrorsNameTheSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dir.resolve("acquire.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\n");
+        java.nio.file.Path plain = dir.resolve("plain.txt");
+        java.nio.file.Files.writeString(plain, "");
+        script.toFile().setExecutable(true);
+        WackamoleConfig c = parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10",
+                "wackamole.hook.acquire", script.toString(), "wackamole.hook.timeout", "2s");
+        assertThat(c.hooks().acquire()).isEqualTo(script);
+        assertThat(c.hooks().release()).isNull();
+        assertThat(c.hooks().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10").hooks().timeout())
+                .as("default").isEqualTo(Duration.ofSeconds(10));
+
+        String missing = dir.resolve("nope").toString();
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.hook.release", missing))
+                .isInstanceOf(ConfigException.class).hasMessage("wackamole.hook.release='" + missing + "': no such file");
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.hook.state", dir.toString()))
+                .hasMessage("wackamole.hook.state='" + dir + "': not a regular file");
+        // No execute bit at all: refused even for root (access(2) wants one x bit).
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.hook.acquire", plain.toString()))
+                .hasMessageStartingWith("wackamole.hook.acquire='" + plain + "': not executable");
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.hook.timeout", "0s"))
+                .hasMessage("wackamole.hook.timeout='0s': must be positive");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "127.0.0.1:9405 | /127.0.0.1:9405",
+            "[::1]:9405     | /[0:0:0:0:0:0:0:1]:9405",
+            "198.51.100.1:0 | /198.51.100.1:0"})
+    void metricsAddress(String text, String expected) {
+        WackamoleConfig c = parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.metrics.address", text);
+        assertThat(c.metricsAddress()).hasToString(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "9405            | write ip:port, e.g. 127.0.0.1:9405",
+            "localhost:9405  | write ip:port, e.g. 127.0.0.1:9405",
+            "::1:9405        | write an IPv6 address in brackets, e.g. [::1]:9405",
+            "127.0.0.1:http  | port 'http' is not a number",
+            "127.0.0.1:70000 | port 70000 out of range 0..65535"})
+    void badMetricsAddressesAreNamed(String text, String problem) {
+        assertThatThrownBy(() -> parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10", "wackamole.metrics.address", text))
+                .isInstanceOf(ConfigException.class).hasMessage("wackamole.metrics.address='" + text + "': " + problem);
+        assertThat(parse("wackamole.interface", "eth0", "wackamole.vips", "198.51.100.10").metricsAddress()).as("off by default").isNull();
+    }
 }

@@ -188,6 +188,35 @@ class WackamoleComponentTest {
         assertThat(component(server).runtime().dryRunLog().events()).noneMatch(e -> e.kind() == NetworkLog.Kind.ACQUIRE);
     }
 
+    /** A listener added as a child bean of the component gets the member's events, as one found by ServiceLoader would. */
+    @Test
+    void aListenerBeanGetsTheEventsAndMetricsAreServedWhileTheServerRuns() throws Exception {
+        Server server = server("web1", Map.of("wackamole.metrics.address", "127.0.0.1:0"));
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        component(server).addBean(new org.wackamole.hooks.WackamoleListener() {
+            @Override
+            public void acquired(org.wackamole.hooks.WackamoleEvent event) {
+                events.add("acquired " + event.identity());
+            }
+
+            @Override
+            public void released(org.wackamole.hooks.WackamoleEvent event) {
+                events.add("released " + event.identity());
+            }
+        });
+        server.start();
+        Awaitility.await().atMost(WAIT).until(() -> events.size() == 4);
+        assertThat(events).allMatch(e -> e.startsWith("acquired "));
+        java.net.InetSocketAddress metrics = component(server).runtime().metricsAddress();
+        assertThat(metrics).isNotNull();
+        String body = new String(java.net.URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics").toURL().openStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(body).contains("wackamole_vips_held{cluster=\"" + cluster + "\",node=\"web1\"} 4.0");
+        server.stop();
+        assertThat(events).filteredOn(e -> e.startsWith("released ")).hasSize(4); // the hand-over's releases reached it before stop returned
+        assertThat(component(server).runtime().metricsAddress()).isNull();
+    }
+
     @Test
     void aBadSettingStopsTheServerWithTheKeyNamed() {
         Server server = server("web1", Map.of("wackamole.mature", "5 minutes"));
