@@ -131,8 +131,8 @@ final class InteractiveDemo {
                         return;
                     }
                     screen.event(at, "you: kill -9 " + h + "'s Jetty");
+                    imposed.put(h, "killed (kill -9)"); // before, so that no look in between calls it "not running"
                     farm.kill(h);
-                    imposed.put(h, "killed (kill -9)");
                 }
                 case "stop" -> {
                     if (notRunning(h)) {
@@ -296,7 +296,7 @@ final class InteractiveDemo {
     }
 
     private void say(String text) {
-        write("\n" + text.replace("\n", "\n") + "\n");
+        write("\n" + text + "\n");
     }
 
     private void write(String s) {
