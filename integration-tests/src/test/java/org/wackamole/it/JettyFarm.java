@@ -46,6 +46,8 @@ public final class JettyFarm implements AutoCloseable {
     /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
     private List<String> farmKey = List.of();
     private final java.util.function.Function<String, Map<String, String>> extraSettings;
+    /** The JDK's JMX port every Jetty opens on its own address (0: none), for wackatrl --jmx from the client. */
+    private int jmxPort;
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -141,6 +143,19 @@ public final class JettyFarm implements AutoCloseable {
         jetty.close();
     }
 
+    /**
+     * From the next start on, each Jetty opens the JDK's JMX port on its own address (198.51.100.N),
+     * without authentication: reachable only from this farm's bridge, for {@code wackatrl --jmx}.
+     */
+    public void remoteJmx(int port) {
+        jmxPort = port;
+    }
+
+    /** Where {@code wackatrl --jmx} reaches the host's member, if {@link #remoteJmx} is on. */
+    public String jmxAddress(String host) {
+        return "198.51.100." + (HOSTS.indexOf(host) + 1) + ":" + jmxPort;
+    }
+
     /** Starts the host's Jetty and waits until it has started (its VIPs follow within a round). */
     public void start(String host) throws Exception {
         Path base = work.resolve(host);
@@ -150,11 +165,17 @@ public final class JettyFarm implements AutoCloseable {
         if (tomcat != null) {
             p = tomcat.launch(log, "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "ip", "netns", "exec", net.ns(host));
         } else {
-            List<String> cmd = List.of("ip", "netns", "exec", net.ns(host),
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
-                    "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
+                    "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            if (jmxPort > 0) {
+                String address = "198.51.100." + (HOSTS.indexOf(host) + 1);
+                cmd.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                        "-Dcom.sun.management.jmxremote.host=" + address, "-Djava.rmi.server.hostname=" + address,
+                        "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+            }
+            cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
             p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
         processes.put(host, p);

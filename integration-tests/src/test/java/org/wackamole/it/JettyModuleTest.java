@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -36,8 +39,7 @@ class JettyModuleTest {
             jetty.installWar();
             int port = JettyDistribution.freePort();
             jetty.appendIni("http", "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
-            List<String> key = FarmKeys.create(base, "farm"); // security is on by default: a key of this run's own
-            jetty.appendIni("wackamole", key.toArray(String[]::new));
+            jetty.appendIni("wackamole", readmeKeygen(base).toArray(String[]::new)); // security is on by default
             jetty.appendIni("wackamole", "wackamole.node=dist1", "wackamole.interface=eth0",
                     "wackamole.vips=198.51.100.10,198.51.100.11", "wackamole.mature=0s", "wackamole.network=memory",
                     "wackamole.jgroups.config=wackamole-loopback.xml", "wackamole.cluster=dist-" + ProcessHandle.current().pid());
@@ -47,6 +49,15 @@ class JettyModuleTest {
                     .until(() -> Files.readString(log).contains("Started oejs.Server@") || !server.isAlive());
             assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("Acquired eth0:198.51.100.11/32"));
+
+            // The overlay's bin/wackatrl, as the README runs it from $JETTY_BASE, against this server.
+            Sh.Result help = Sh.run(base, Map.of(), Duration.ofSeconds(60), "bin/wackatrl --help");
+            assertThat(help.exit()).as(help.output()).isZero();
+            assertThat(help.output()).contains("Usage: wackatrl").contains("keygen").contains("move");
+            Sh.Result wackatrl = Sh.run(base, Map.of(), Duration.ofSeconds(60), "bin/wackatrl status --pid " + server.pid());
+            assertThat(wackatrl.exit()).as(wackatrl.output()).isZero();
+            assertThat(wackatrl.output()).containsPattern("198\\.51\\.100\\.10 +dist1 ").containsPattern("198\\.51\\.100\\.11 +dist1 ")
+                    .containsPattern("dist1 +RUNNING +- +2 ").doesNotContain("PROBLEM");
 
             var node = JettyDistribution.get("http://127.0.0.1:" + port + "/wackamole-sample/node");
             assertThat(node.statusCode()).isEqualTo(200);
@@ -63,6 +74,30 @@ class JettyModuleTest {
             assertThat(text.indexOf("Released eth0:198.51.100.10/32")).as("released before the connector stopped")
                     .isLessThan(connectorStopped);
         }
+    }
+
+    /**
+     * The README's key commands run as written, from the overlay's bin/wackatrl, with /etc/wackamole
+     * replaced by a directory of this test; the ini lines it shows then point the server at the key.
+     */
+    private static List<String> readmeKeygen(Path base) throws Exception {
+        Path etc = Files.createDirectories(base.resolve("etc-wackamole"));
+        List<String> block = Sh.readmeBlock("wackatrl\" keygen --password-file");
+        List<String> commands = new ArrayList<>();
+        for (String line : block) {
+            if (line.startsWith("#") || line.startsWith("chown ")) {
+                continue; // comments; chown needs the server's user (SystemdUnitTest has one)
+            }
+            commands.add(line.replace("/etc/wackamole", etc.toString()));
+        }
+        assertThat(commands).as("the README's keygen lines").hasSize(2);
+        Sh.Result r = Sh.run(base, Map.of("JETTY_BASE", base.toString()), Duration.ofSeconds(60), String.join("\n", commands));
+        assertThat(r.exit()).as(commands + ": " + r.output()).isZero();
+        assertThat(r.output()).contains("created " + etc.resolve("farm.p12") + " (a 256-bit AES farm key, alias 'wackamole', mode 0600)");
+        assertThat(Files.getPosixFilePermissions(etc.resolve("farm.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(etc.resolve("farm.pw"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        List<String> ini = Sh.readmeBlock("wackamole.security.keystore=/etc/wackamole/farm.p12");
+        return ini.stream().map(l -> l.replace("/etc/wackamole", etc.toString())).toList();
     }
 
     @Test

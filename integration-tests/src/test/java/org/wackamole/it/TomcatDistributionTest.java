@@ -137,6 +137,17 @@ class TomcatDistributionTest {
                 assertThat(member.getDrainReasons()).isEmpty();
             }
 
+            // The bundle's bin/wackatrl, run from CATALINA_BASE, by the JMX port and by process id.
+            Sh.Result byJmx = Sh.run(base, Map.of(), Duration.ofSeconds(60), "bin/wackatrl status --jmx 127.0.0.1:" + jmxPort);
+            assertThat(byJmx.exit()).as(byJmx.output()).isZero();
+            assertThat(byJmx.output()).containsPattern("198\\.51\\.100\\.10 +tc-dist1 ").containsPattern("tc-dist1 +RUNNING +- +2 ")
+                    .doesNotContain("PROBLEM");
+            long javaPid = server.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
+                    .findFirst().orElse(server.toHandle()).pid(); // catalina.sh may run java as its child
+            Sh.Result byPid = Sh.run(base, Map.of(), Duration.ofSeconds(60), "bin/wackatrl status --json --pid " + javaPid);
+            assertThat(byPid.exit()).as(byPid.output()).isZero();
+            assertThat(byPid.output()).contains("\"holder\":\"tc-dist1\"").contains("\"problems\":[]");
+
             server.destroy(); // SIGTERM: Catalina's shutdown hook stops the server
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String text = Files.readString(log);

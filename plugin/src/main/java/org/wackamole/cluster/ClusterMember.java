@@ -91,7 +91,8 @@ public final class ClusterMember implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop;
     private final int poolDigest;
-    private final List<String> preferred;
+    /** The configured preferences, then the groups an operator moved here ({@link #take}); replaced, never mutated. */
+    private volatile List<String> preferred;
     private volatile JChannel channel;
     private volatile MemberStatus status;
     private volatile PauseDetector pauses;
@@ -361,15 +362,49 @@ public final class ClusterMember implements AutoCloseable {
         });
     }
 
-    /** Accepts again the groups moved away by {@link #moveAway}. */
+    /** Accepts again the groups moved away by {@link #moveAway}, and lets go of the pins of {@link #take}. */
     public void takeBack() {
         submit(() -> {
-            if (!declined.isEmpty()) {
-                LOG.info("Accepting {} again", declined);
+            List<String> configured = List.copyOf(config.preferred());
+            if (!declined.isEmpty() || !preferred.equals(configured)) {
+                LOG.info("Accepting {} again; preferring only {} again", declined, configured);
                 declined.clear();
+                preferred = configured;
                 requestRound("take back");
             }
         });
+    }
+
+    /**
+     * Moves one group here (an operator's planned move to this member): this member prefers it
+     * until {@link #takeBack()}, so the allocation hands it over from its holder like a preferred
+     * group taken back (make before break where both hosts are set up for it). A holder that
+     * prefers it too keeps it (a preferring holder is never displaced) unless it is moved away
+     * from there ({@link #moveAway}) as well.
+     *
+     * @throws IllegalArgumentException when the identity is not in the pool
+     */
+    public void take(String identity) {
+        if (config.group(identity) == null) {
+            throw new IllegalArgumentException(identity + " is not a group of wackamole.vips " + config.identities());
+        }
+        submit(() -> {
+            boolean wasDeclined = declined.remove(identity);
+            if (wasDeclined || !preferred.contains(identity)) {
+                List<String> more = new ArrayList<>(preferred);
+                if (!more.contains(identity)) {
+                    more.add(identity);
+                }
+                preferred = List.copyOf(more);
+                LOG.info("Taking {} here on request", identity);
+                requestRound("take " + identity);
+            }
+        });
+    }
+
+    /** The groups this member prefers now: the configured ones, then those an operator moved here. */
+    public List<String> preferredNow() {
+        return preferred;
     }
 
     /**

@@ -45,7 +45,7 @@ public interface WackamoleMXBean {
     @Description("The whole pool as identity=member (member empty when nobody may hold it)")
     String[] getAllocation();
 
-    @Description("Identities of the VIP groups this member prefers")
+    @Description("Identities of the VIP groups this member prefers: the configured ones, then those an operator moved here")
     String[] getPreferred();
 
     @Description("Effective settings as key=value")
@@ -113,6 +113,10 @@ public interface WackamoleMXBean {
 
     @Description("Move one VIP group to another member (planned: released here first); it stays away until resume")
     void release(@Description(name = "identity", value = "the group's identity (its first address)") String identity);
+
+    @Description("Move one VIP group here (planned: handed over by its holder, without a gap where both hosts are set up);"
+            + " it stays here until resume. A holder that prefers it keeps it unless it is also released there")
+    void take(@Description(name = "identity", value = "the group's identity (its first address)") String identity);
 
     @Description("Rebalance the pool now instead of at the next interval")
     void rebalance();

@@ -90,6 +90,10 @@ final class MemberManagement implements WackamoleMXBean {
 
     @Override
     public String[] getPreferred() {
+        ClusterMember m = runtime.member();
+        if (m != null) {
+            return m.preferredNow().toArray(NONE); // with the groups an operator moved here
+        }
         WackamoleConfig c = runtime.config();
         return c == null ? NONE : c.preferred().toArray(NONE);
     }
@@ -219,6 +223,16 @@ final class MemberManagement implements WackamoleMXBean {
             throw new IllegalStateException("Wackamole is not running");
         }
         m.moveAway(identity);
+    }
+
+    @Override
+    public void take(String identity) {
+        ClusterMember m = runtime.member();
+        if (m == null || !runtime.isRunning()) {
+            throw new IllegalStateException("Wackamole is not running");
+        }
+        LOG.info("{} moved here by an operator", identity);
+        m.take(identity);
     }
 
     @Override

@@ -72,6 +72,42 @@ class HandoverScenariosTest {
         }
     }
 
+    /**
+     * An operator's move to a named member (wackatrl move VIP NODE): the target takes the group, the
+     * holder, which prefers it, lets it go; it lands on the target (not on the third member), as a
+     * hand-over without a gap, and stays there until the operator lifts both.
+     */
+    @Test
+    void anOperatorsMoveToANamedMemberHandsOverWithoutAGap() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            farm.handsOver = name -> true;
+            String g = farm.pool.get(0);
+            farm.start("a", "wackamole.prefer", g);
+            farm.start("b");
+            farm.start("c");
+            farm.awaitSettled(SETTLE);
+            assertThat(farm.nodes.get("a").network.held()).contains(g);
+
+            int before = farm.log.size();
+            farm.nodes.get("c").member.take(g);
+            farm.nodes.get("a").member.moveAway(g); // a preferring holder is never displaced otherwise
+            // awaitSettled would expect g on a, its configured preference: wait for the farm's own balance instead
+            org.awaitility.Awaitility.await().atMost(SETTLE).until(() -> farm.nodes.get("c").network.held().contains(g)
+                    && farm.nodes.values().stream().allMatch(n -> n.network.held().size() == 2));
+            Moves move = Moves.replay(farm.log.events(), before);
+            LOG.info("operator's move: {}", move);
+            assertThat(move.handOvers).as("the moved group went from a to c, handed over").contains("a>c");
+            assertThat(move.unansweredMillis).as("time a moved group answered nobody").isEmpty();
+            assertThat(farm.nodes.get("c").member.preferredNow()).contains(g);
+
+            farm.nodes.get("c").member.takeBack();
+            farm.nodes.get("a").member.takeBack();
+            org.awaitility.Awaitility.await().atMost(SETTLE).until(() -> farm.nodes.get("a").network.held().contains(g));
+            assertThat(farm.nodes.get("c").member.preferredNow()).doesNotContain(g);
+            assertNoViolations(farm, 500);
+        }
+    }
+
     @Test
     void hostsNotSetUpReleaseBeforeAcquiring() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(4)) {

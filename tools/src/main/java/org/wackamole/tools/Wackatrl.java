@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,13 @@ import java.util.concurrent.Callable;
 import org.wackamole.config.ConfigException;
 import org.wackamole.config.ImportException;
 import org.wackamole.config.IniSettings;
+import org.wackamole.config.SecuritySettings;
+import org.wackamole.config.Setting;
 import org.wackamole.config.WackamoleConfImporter;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.security.FarmKey;
+import org.wackamole.security.KeyGen;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "wackatrl", mixinStandardHelpOptions = true, version = "wackatrl (Wackamole for Jetty and Tomcat)",
         description = "See and steer a Wackamole farm; without a command: status.",
         subcommands = {Wackatrl.Status.class, Wackatrl.Drain.class, Wackatrl.Resume.class, Wackatrl.Move.class,
-                Wackatrl.Rebalance.class, Wackatrl.Check.class, Wackatrl.Import.class, Wackatrl.Cleanup.class,
+                Wackatrl.Rebalance.class, Wackatrl.Check.class, Wackatrl.Import.class, Wackatrl.Keygen.class, Wackatrl.Cleanup.class,
                 Wackatrl.NetCheck.class, CommandLine.HelpCommand.class})
 public final class Wackatrl implements Callable<Integer> {
     static final int PROBLEM = 1;
@@ -132,54 +137,61 @@ public final class Wackatrl implements Callable<Integer> {
         }
     }
 
+    /**
+     * A command that acts on the one member meant ({@code --node}, or the only one reached): the
+     * connection, the choice of member and the closing are here, the action in {@link #act}.
+     */
+    abstract static class MemberCommand extends JmxCommand {
+        @Override
+        public final Integer call() throws Exception {
+            try (Members members = target().connect()) {
+                return act(members.one(target().node));
+            }
+        }
+
+        abstract int act(WackamoleMXBean member) throws Exception;
+    }
+
     @Command(name = "drain", description = "Release every VIP of a member; it stays in the cluster and holds none until resume"
             + " (the original's wackatrl -f).")
-    static final class Drain extends JmxCommand {
+    static final class Drain extends MemberCommand {
         @Override
-        public Integer call() throws Exception {
-            try (Members members = target().connect()) {
-                WackamoleMXBean m = members.one(target().node);
-                m.drain();
-                boolean empty = waitFor(() -> m.getHeldVips().length == 0);
-                out().println("drained " + m.getNode() + (empty ? ": it holds no VIP" : ": still releasing " + String.join(",", m.getHeldVips())));
-                return empty ? 0 : PROBLEM;
-            }
+        int act(WackamoleMXBean m) throws InterruptedException {
+            m.drain();
+            boolean empty = waitFor(() -> m.getHeldVips().length == 0);
+            out().println("drained " + m.getNode() + (empty ? ": it holds no VIP" : ": still releasing " + String.join(",", m.getHeldVips())));
+            return empty ? 0 : PROBLEM;
         }
     }
 
-    @Command(name = "resume", description = "Let a drained member take its share again (the original's wackatrl -s).")
-    static final class Resume extends JmxCommand {
+    @Command(name = "resume", description = "Let a drained member take its share again (the original's wackatrl -s); it also"
+            + " accepts again the VIPs moved away from it, and lets go of those moved to it.")
+    static final class Resume extends MemberCommand {
         @Override
-        public Integer call() throws Exception {
-            try (Members members = target().connect()) {
-                WackamoleMXBean m = members.one(target().node);
-                m.resume();
-                out().println("resumed " + m.getNode() + " (state " + m.getState() + ")");
-                return 0;
-            }
+        int act(WackamoleMXBean m) {
+            m.resume();
+            out().println("resumed " + m.getNode() + " (state " + m.getState() + ")");
+            return 0;
         }
     }
 
     @Command(name = "rebalance", description = "Rebalance the pool now instead of at the next interval.")
-    static final class Rebalance extends JmxCommand {
+    static final class Rebalance extends MemberCommand {
         @Override
-        public Integer call() throws Exception {
-            try (Members members = target().connect()) {
-                WackamoleMXBean m = members.one(target().node);
-                m.rebalance();
-                out().println("rebalance asked of " + m.getNode());
-                return 0;
-            }
+        int act(WackamoleMXBean m) {
+            m.rebalance();
+            out().println("rebalance asked of " + m.getNode());
+            return 0;
         }
     }
 
-    @Command(name = "move", description = "Planned move of a VIP group off its holder, to wherever the rules say; it stays"
-            + " away from that holder until resume. The holder must be among the members reached.")
+    @Command(name = "move", description = "Planned move of a VIP group: to NODE, or without NODE off its holder to wherever"
+            + " the rules say. Without NODE the holder must be among the members reached, with NODE that member.")
     static final class Move extends JmxCommand {
         @Parameters(index = "0", paramLabel = "VIP", description = "the group's identity (its first address)")
         String vip;
 
-        @Parameters(index = "1", arity = "0..1", paramLabel = "NODE", description = "not supported yet: see the README")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NODE", description = "the member to move it to")
         String node;
 
         @Override
@@ -191,31 +203,140 @@ public final class Wackatrl implements Callable<Integer> {
                     List<String> ids = before.groups().stream().map(FarmStatus.Group::identity).toList();
                     throw new Members.Unreachable("unknown VIP '" + vip + "' (the pool: " + String.join(", ", ids) + ")");
                 }
-                if (node != null) {
-                    // The management interface offers release(identity) only: the rules pick the new holder.
-                    spec.commandLine().getErr().println("wackatrl: move to a chosen node is not supported: the management"
-                            + " interface can only release a group, and the allocation rules pick where it goes;"
-                            + " run 'wackatrl move " + vip + "' without NODE");
-                    return USAGE;
-                }
                 String holder = g.heldBy().isEmpty() ? g.holder() : g.heldBy().get(0);
-                WackamoleMXBean from = members.byNode().get(holder);
-                if (from == null) {
-                    throw new Members.Unreachable("VIP " + vip + " is held by " + (holder.isEmpty() ? "nobody" : holder)
-                            + ", which is not among the members reached (" + String.join(", ", members.byNode().keySet())
-                            + "): add --pid or --jmx for it");
-                }
-                from.release(vip);
-                String[] to = new String[1];
-                boolean moved = waitFor(() -> {
-                    FarmStatus.Group now = status(members).group(vip);
-                    to[0] = now.holder();
-                    return !now.holder().isEmpty() && !now.holder().equals(holder) && !now.heldBy().contains(holder);
-                });
-                out().println(moved ? "moved " + vip + " from " + holder + " to " + to[0] + " (it stays away from " + holder
-                        + " until 'wackatrl resume')" : "asked " + holder + " to release " + vip + "; no new holder yet");
-                return moved ? 0 : PROBLEM;
+                return node == null ? away(members, holder) : to(members, before, g, holder);
             }
+        }
+
+        /** Off its holder, which then declines it until resume; the rules choose the new holder. */
+        private int away(Members members, String holder) throws Exception {
+            WackamoleMXBean from = members.byNode().get(holder);
+            if (from == null) {
+                throw new Members.Unreachable("VIP " + vip + " is held by " + (holder.isEmpty() ? "nobody" : holder)
+                        + ", which is not among the members reached (" + String.join(", ", members.byNode().keySet())
+                        + "): add --pid or --jmx for it");
+            }
+            from.release(vip);
+            String[] to = new String[1];
+            boolean moved = waitFor(() -> {
+                FarmStatus.Group now = status(members).group(vip);
+                to[0] = now.holder();
+                return !now.holder().isEmpty() && !now.holder().equals(holder) && !now.heldBy().contains(holder);
+            });
+            out().println(moved ? "moved " + vip + " from " + holder + " to " + to[0] + " (it stays away from " + holder
+                    + " until 'wackatrl resume')" : "asked " + holder + " to release " + vip + "; no new holder yet");
+            return moved ? 0 : PROBLEM;
+        }
+
+        /**
+         * To a named member: it takes the group (a preference until resume there), and every reached
+         * member that prefers the group too lets it go (a preferring holder is never displaced, and
+         * the first preferring member in view order would win). The hand-over is the allocation's
+         * planned move, make before break where the hosts are set up for it.
+         */
+        private int to(Members members, FarmStatus before, FarmStatus.Group g, String holder) throws Exception {
+            WackamoleMXBean target = members.byNode().get(node);
+            if (target == null) {
+                String[] members0 = members.byNode().values().iterator().next().getMembers();
+                List<String> view = members0 == null ? List.of() : List.of(members0);
+                if (view.contains(node)) {
+                    throw new Members.Unreachable("node '" + node + "' is not among the members reached ("
+                            + String.join(", ", members.byNode().keySet()) + "): add --pid or --jmx for it");
+                }
+                throw new Members.Unreachable("unknown node '" + node + "' (the view: " + String.join(", ", view) + ")");
+            }
+            if (node.equals(holder) && g.heldBy().equals(List.of(node))) {
+                out().println(vip + " is already held by " + node);
+                return 0;
+            }
+            String state = target.getState();
+            if (!state.equals("RUNNING")) {
+                spec.commandLine().getErr().println("wackatrl: " + node + " is " + state
+                        + (target.getDrainReasons().length == 0 ? "" : " (" + String.join(",", target.getDrainReasons()) + ")")
+                        + " and takes no VIP: 'wackatrl resume --node " + node + "' first, or move it elsewhere");
+                return PROBLEM;
+            }
+            List<String> letGo = g.preferredBy().stream().filter(n -> !n.equals(node)).toList();
+            target.take(vip);
+            for (String n : letGo) {
+                members.byNode().get(n).release(vip);
+            }
+            String[] now = new String[1];
+            boolean moved = waitFor(() -> {
+                FarmStatus.Group s = status(members).group(vip);
+                now[0] = s.heldBy().isEmpty() ? s.holder() : String.join(",", s.heldBy());
+                return s.holder().equals(node) && s.heldBy().equals(List.of(node));
+            });
+            if (!moved) {
+                out().println("asked " + node + " to take " + vip + "; it is still held by " + (now[0].isEmpty() ? "nobody" : now[0]));
+                return PROBLEM;
+            }
+            out().println("moved " + vip + " from " + (holder.isEmpty() ? "nobody" : holder) + " to " + node
+                    + " (it stays there until 'wackatrl resume --node " + node + "'"
+                    + (letGo.isEmpty() ? "" : "; away from " + String.join(", ", letGo) + " until resume there") + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "keygen", description = "Create the farm keystore: a new 256-bit AES key in a PKCS12 file readable by its"
+            + " owner only. The password comes from --password-file, else " + SecuritySettings.PASSWORD_ENV
+            + ", else it is asked on the terminal; never from the command line.")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--password-file", paramLabel = "FILE", description = "its first line is the password (mode 0600)")
+        Path passwordFile;
+
+        @Option(names = "--alias", paramLabel = "NAME", description = "the key's alias (wackamole.security.alias; default ${DEFAULT-VALUE})")
+        String alias = KeyGen.DEFAULT_ALIAS;
+
+        @Parameters(paramLabel = "KEYSTORE", description = "the file to create, e.g. /etc/wackamole/farm.p12")
+        Path keystore;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            char[] password = password(err);
+            if (password == null) {
+                return PROBLEM;
+            }
+            try {
+                KeyGen.create(keystore, password, alias);
+            } catch (IOException | GeneralSecurityException e) {
+                err.println("wackatrl keygen: " + e.getMessage());
+                return PROBLEM;
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+            spec.commandLine().getOut().println("created " + keystore + " (a 256-bit AES farm key, alias '" + alias + "', mode 0600);"
+                    + " copy it to every member and set wackamole.security.keystore=" + keystore.toAbsolutePath());
+            return 0;
+        }
+
+        /** As a member reads it at start (file, then environment), else from the terminal; null after saying why not. */
+        private char[] password(PrintWriter err) {
+            if (passwordFile != null || System.getenv(SecuritySettings.PASSWORD_ENV) != null) {
+                try {
+                    return FarmKey.password(new SecuritySettings(true, keystore, null, passwordFile, alias));
+                } catch (ConfigException e) {
+                    err.println("wackatrl keygen: " + e.getMessage().replace(Setting.SECURITY_PASSWORD_FILE.key(), "--password-file"));
+                    return null;
+                }
+            }
+            java.io.Console console = System.console();
+            if (console == null) {
+                err.println("wackatrl keygen: the keystore's password is needed: --password-file FILE (its first line, mode 0600),"
+                        + " the environment variable " + SecuritySettings.PASSWORD_ENV + ", or run it on a terminal to be asked");
+                return null;
+            }
+            char[] first = console.readPassword("password for %s: ", keystore);
+            char[] again = console.readPassword("again: ");
+            if (first == null || first.length == 0 || !java.util.Arrays.equals(first, again)) {
+                err.println("wackatrl keygen: " + (first == null || first.length == 0 ? "empty password" : "the passwords differ"));
+                return null;
+            }
+            return first;
         }
     }
 

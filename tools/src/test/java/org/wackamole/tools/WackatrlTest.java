@@ -115,15 +115,37 @@ class WackatrlTest {
         Run move = wackatrl("move", VIP2, "--pid", pid());
         assertThat(move.exit).as(move.err).isZero();
         assertThat(move.out).contains("moved " + VIP2 + " from web2 to web1");
-        Run toNode = wackatrl("move", VIP2, "web2", "--pid", pid());
-        assertThat(toNode.exit).isEqualTo(Wackatrl.USAGE);
-        assertThat(toNode.err).contains("move to a chosen node is not supported");
         // release() keeps it away until resume
         assertThat(wackatrl("resume", "--pid", pid(), "--node", "web2").exit).isZero();
     }
 
     @Test
     @Order(5)
+    void moveToANamedNodeTakesItThereEvenFromAPreferringHolder() throws Exception {
+        assertThat(eventually(() -> wackatrl("status", "--pid", pid()).out.matches("(?s).*" + VIP2.replace(".", "\\.") + " +web2 .*")))
+                .as("web2 has its share back after resume").isTrue();
+        Run move = wackatrl("move", VIP1, "web2", "--pid", pid());
+        assertThat(move.exit).as(move.err).isZero();
+        assertThat(move.out).contains("moved " + VIP1 + " from web1 to web2 (it stays there until 'wackatrl resume --node web2';"
+                + " away from web1 until resume there)");
+        Run status = wackatrl("status", "--pid", pid());
+        assertThat(status.out).containsPattern(VIP1.replace(".", "\\.") + " +web2 +web1,web2"); // and the balance gives web1 the other
+        Run again = wackatrl("move", VIP1, "web2", "--pid", pid());
+        assertThat(again.exit).isZero();
+        assertThat(again.out).contains(VIP1 + " is already held by web2");
+
+        Run unknown = wackatrl("move", VIP1, "web9", "--pid", pid());
+        assertThat(unknown.exit).isEqualTo(Wackatrl.UNREACHABLE);
+        assertThat(unknown.err).contains("unknown node 'web9' (the view: web");
+
+        assertThat(wackatrl("resume", "--pid", pid(), "--node", "web2").exit).isZero();
+        assertThat(wackatrl("resume", "--pid", pid(), "--node", "web1").exit).isZero();
+        assertThat(eventually(() -> wackatrl("status", "--pid", pid()).out.matches("(?s).*" + VIP1.replace(".", "\\.") + " +web1 +web1\\n.*")))
+                .as("after resume on both, web1 takes its preferred VIP back").isTrue();
+    }
+
+    @Test
+    @Order(6)
     void anUncoveredVipFailsStatus() throws Exception {
         assertThat(wackatrl("drain", "--pid", pid(), "--node", "web1").exit).isZero();
         assertThat(wackatrl("drain", "--pid", pid(), "--node", "web2").exit).isZero();
@@ -136,7 +158,7 @@ class WackatrlTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void clearErrors() throws Exception {
         Run several = wackatrl("drain", "--pid", pid());
         assertThat(several.exit).isEqualTo(Wackatrl.UNREACHABLE);
@@ -207,6 +229,38 @@ class WackatrlTest {
         assertThat(e.err).contains(broken + ": line 3: file ends inside VirtualInterfaces (line 2): expected }");
     }
 
+    @Test
+    void keygenCreatesAKeystoreAMemberCanRead(@TempDir Path dir) throws Exception {
+        Path pw = Files.writeString(dir.resolve("farm.pw"), "s3cret-farm\n");
+        Path p12 = dir.resolve("farm.p12");
+        Run r = wackatrl("keygen", "--password-file", pw.toString(), p12.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("created " + p12 + " (a 256-bit AES farm key, alias 'wackamole', mode 0600)");
+        assertThat(Files.getPosixFilePermissions(p12)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        javax.crypto.SecretKey key = org.wackamole.security.FarmKey.load(new org.wackamole.config.SecuritySettings(true, p12, null, pw, "wackamole"))
+                .orElseThrow();
+        assertThat(key.getAlgorithm()).isEqualTo("AES");
+        assertThat(key.getEncoded()).hasSize(32);
+
+        Run twice = wackatrl("keygen", "--password-file", pw.toString(), p12.toString());
+        assertThat(twice.exit).isEqualTo(Wackatrl.PROBLEM);
+        assertThat(twice.err).contains("refusing to replace a farm key");
+
+        Path fromEnv = dir.resolve("env.p12");
+        Run env = wackatrlWith(java.util.Map.of("WACKAMOLE_SECURITY_PASSWORD", "from-env"), "keygen", "--alias", "farm", fromEnv.toString());
+        assertThat(env.exit).as(env.err).isZero();
+        assertThat(org.wackamole.security.FarmKey.load(new org.wackamole.config.SecuritySettings(true, fromEnv, "from-env", null, "farm")))
+                .isPresent();
+
+        Run none = wackatrl("keygen", dir.resolve("none.p12").toString()); // no file, no variable, no terminal
+        assertThat(none.exit).isEqualTo(Wackatrl.PROBLEM);
+        assertThat(none.err).contains("the keystore's password is needed: --password-file FILE");
+        assertThat(dir.resolve("none.p12")).doesNotExist();
+        Run missing = wackatrl("keygen", "--password-file", dir.resolve("nope.pw").toString(), dir.resolve("none.p12").toString());
+        assertThat(missing.exit).isEqualTo(Wackatrl.PROBLEM);
+        assertThat(missing.err).contains("nope.pw").contains("cannot read it");
+    }
+
     private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -228,10 +282,17 @@ class WackatrlTest {
 
     /** The tool as an operator runs it: its own JVM, its exit code, its output. */
     static Run wackatrl(String... args) throws IOException, InterruptedException {
+        return wackatrlWith(java.util.Map.of(), args);
+    }
+
+    static Run wackatrlWith(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", Wackatrl.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        b.environment().remove("WACKAMOLE_SECURITY_PASSWORD");
+        b.environment().putAll(env);
+        Process p = b.start();
         p.getOutputStream().close();
         java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
