@@ -45,6 +45,7 @@ public final class JettyFarm implements AutoCloseable {
     private final Map<String, TomcatDistribution> tomcats = new LinkedHashMap<>();
     /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
     private List<String> farmKey = List.of();
+    private final boolean secured;
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -71,13 +72,22 @@ public final class JettyFarm implements AutoCloseable {
      * the Tomcat bundle and the same settings as listener attributes; the others run Jetty.
      */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, true);
+    }
+
+    /**
+     * @param secured false: every host runs with {@code wackamole.security=none} (plain cluster traffic), to compare
+     *                the failover figures with the default, encrypted and authenticated farm
+     */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, boolean secured) throws Exception {
         this.work = work;
+        this.secured = secured;
         this.tomcatHosts = Set.copyOf(tomcatHosts);
         this.home = Path.of(System.getProperty("jetty.home"));
         this.cluster = "farm-" + ProcessHandle.current().pid();
         net = new TestNetwork("h1", "h2", "h3", "c");
         try {
-            farmKey = FarmKeys.create(work, "farm");
+            farmKey = secured ? FarmKeys.create(work, "farm") : List.of("wackamole.security=none");
             for (String host : HOSTS) {
                 // JGroups multicasts on the LAN; the hosts have no default route.
                 net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
