@@ -70,8 +70,8 @@ public final class ClusterMember implements AutoCloseable {
     /** A coordinator whose round has not completed by then starts another (lost member, slow member). */
     private static final long ROUND_TIMEOUT_MS = 2000;
     /** Messages of views not installed yet: at most this many, this many bytes, this long (a view that never comes). */
-    private static final int MAX_BUFFERED = 10_000;
-    private static final long MAX_BUFFERED_BYTES = 16L << 20;
+    static final int MAX_BUFFERED = 10_000;
+    static final long MAX_BUFFERED_BYTES = 16L << 20;
     private static final long BUFFERED_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
      * States, RELEASED and PREPARED of a round this far ahead of ours are refused: the coordinator starts one round at a
@@ -463,6 +463,11 @@ public final class ClusterMember implements AutoCloseable {
     /** For tests that simulate a crash: the channel, to shut it down without leaving. */
     JChannel channel() {
         return channel;
+    }
+
+    /** For tests: returns once every step queued on the protocol thread before this call has run. */
+    void awaitQueued() throws Exception {
+        call(() -> null);
     }
 
     /** For tests that simulate a crash: stop the protocol thread without releasing anything. */
@@ -1388,7 +1393,7 @@ public final class ClusterMember implements AutoCloseable {
         return view != null && channel != null && Objects.equals(view.getCoord(), channel.getAddress());
     }
 
-    private static ViewKey keyOf(View v) {
+    static ViewKey keyOf(View v) {
         Address creator = v.getViewId().getCreator();
         long high = 0;
         long low = creator == null ? 0 : creator.hashCode();
