@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * the partition hits, is the stock Tomcat 11 with the Tomcat bundle (h1 and h3 Jetty);
  * {@code -Dservers=both} runs the Jetty farm, then the mixed one. Default: {@code jetty}.
  *
+ * <p>{@code -Dfailover.security=none} runs every host with {@code wackamole.security=none} (plain cluster traffic) instead of the
+ * default farm key, to compare; {@code -Dfailover.profiles=wackamole-udp.xml} measures one JGroups profile instead of both, and
+ * {@code -Dfailover.faults='kill -9,host death'} only those faults (each still followed by h2's restart, the planned move; the
+ * partition heal runs when {@code partition heal} is listed, as it is by default).
+ *
  * <p>Run: {@code sudo mvn -B -q install -DskipTests && sudo mvn -B -q -pl integration-tests exec:exec@failover -Druns=5 -Dservers=both}
  */
 public final class FailoverBenchmark {
@@ -43,11 +48,24 @@ public final class FailoverBenchmark {
             case "both" -> List.of("3 Jetty", "h2 Tomcat");
             default -> throw new IllegalArgumentException("servers='" + servers + "': expected jetty, mixed or both");
         };
+        boolean secured = switch (System.getProperty("failover.security", "required")) {
+            case "required" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("failover.security='" + System.getProperty("failover.security") + "': expected required or none");
+        };
+        List<String> profiles = List.of(System.getProperty("failover.profiles", "wackamole-udp.xml,wackamole-udp-fast.xml").split(","));
+        List<String> faults = List.of(System.getProperty("failover.faults", "kill -9,host death,graceful stop,partition heal").split(","));
+        for (String f : faults) {
+            if (!List.of("kill -9", "host death", "graceful stop", "partition heal").contains(f)) {
+                throw new IllegalArgumentException("failover.faults: '" + f + "': expected kill -9, host death, graceful stop or partition heal");
+            }
+        }
+        System.out.println("security=" + (secured ? "required (farm key)" : "none") + ", profiles " + profiles + ", faults " + faults);
         List<String> lines = new ArrayList<>();
         for (String kind : farms) {
             Set<String> tomcatHosts = kind.equals("3 Jetty") ? Set.of() : Set.of("h2");
-            for (String profile : List.of("wackamole-udp.xml", "wackamole-udp-fast.xml")) {
-                measure(kind, tomcatHosts, profile, runs, lines);
+            for (String profile : profiles) {
+                measure(kind, tomcatHosts, profile, runs, secured, faults, lines);
             }
         }
         System.out.println("| servers   | profile                | scenario                   | min ms  | median  | max ms  | runs | failed probes |");
@@ -57,17 +75,18 @@ public final class FailoverBenchmark {
     }
 
     /** One farm, one profile: every fault {@code runs} times; the table rows go to {@code lines}. */
-    private static void measure(String kind, Set<String> tomcatHosts, String profile, int runs, List<String> lines) throws Exception {
+    private static void measure(String kind, Set<String> tomcatHosts, String profile, int runs, boolean secured,
+                                List<String> faults, List<String> lines) throws Exception {
         Map<String, List<Double>> outage = new LinkedHashMap<>();
         Map<String, Long> failures = new LinkedHashMap<>();
         Path work = Files.createTempDirectory("wackamole-bench");
-        try (JettyFarm farm = new JettyFarm(work, profile, tomcatHosts)) {
+        try (JettyFarm farm = new JettyFarm(work, profile, tomcatHosts, secured)) {
             for (String h : JettyFarm.HOSTS) {
                 farm.start(h);
             }
             settle(farm);
             for (int run = 0; run < runs; run++) {
-                for (String fault : List.of("kill -9", "host death", "graceful stop")) {
+                for (String fault : faults.stream().filter(f -> !f.equals("partition heal")).toList()) {
                     Prober prober = Prober.start(farm.network(), VIP, 5, 30);
                     awaitAnswer(prober, "h2", 10_000);
                     long t0 = System.nanoTime();
@@ -103,6 +122,9 @@ public final class FailoverBenchmark {
                     record(outage, failures, "planned move", handOver(b, holder), b.failures());
                     recordGap(outage, "planned move: servers' gap", farm, holder, "h2");
                     settle(farm);
+                }
+                if (!faults.contains("partition heal")) {
+                    continue;
                 }
                 // Partition heal: h3 is cut off and keeps its VIP in its own partition; the rest take it.
                 farm.link("h3", false);

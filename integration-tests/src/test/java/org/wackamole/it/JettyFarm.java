@@ -48,6 +48,9 @@ public final class JettyFarm implements AutoCloseable {
     private final java.util.function.Function<String, Map<String, String>> extraSettings;
     /** The JDK's JMX port every Jetty opens on its own address (0: none), for wackatrl --jmx from the client. */
     private int jmxPort;
+    private final boolean secured;
+    private final String jgroupsConfig;
+    private final List<String> others;
 
     /** Null when a farm can be built here; otherwise why not (tests skip with it). */
     public static String whyUnavailable() {
@@ -74,20 +77,50 @@ public final class JettyFarm implements AutoCloseable {
      * the Tomcat bundle and the same settings as listener attributes; the others run Jetty.
      */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts) throws Exception {
-        this(work, jgroupsConfig, tomcatHosts, host -> Map.of());
+        this(work, jgroupsConfig, tomcatHosts, true, List.of(), host -> Map.of());
     }
 
     /** As above, with more {@code wackamole.*} settings per host (e.g. hooks, the metrics address). */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts,
                      java.util.function.Function<String, Map<String, String>> extraSettings) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, true, List.of(), extraSettings);
+    }
+
+    /**
+     * @param secured false: every host runs with {@code wackamole.security=none} (plain cluster traffic), to compare
+     *                the failover figures with the default, encrypted and authenticated farm
+     */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, boolean secured) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, secured, List.of(), host -> Map.of());
+    }
+
+    /**
+     * @param others further hosts on the bridge that run no server of the farm (after the client, so h1–h3 and c keep
+     *               their addresses): {@link #startRuntime} runs a bare Wackamole runtime there, e.g. an intruder
+     */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, boolean secured, List<String> others)
+            throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, secured, others, host -> Map.of());
+    }
+
+    private JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, boolean secured, List<String> others,
+                      java.util.function.Function<String, Map<String, String>> extraSettings) throws Exception {
         this.extraSettings = extraSettings;
         this.work = work;
+        this.secured = secured;
+        this.jgroupsConfig = jgroupsConfig;
+        this.others = List.copyOf(others);
         this.tomcatHosts = Set.copyOf(tomcatHosts);
         this.home = Path.of(System.getProperty("jetty.home"));
         this.cluster = "farm-" + ProcessHandle.current().pid();
-        net = new TestNetwork("h1", "h2", "h3", "c");
+        List<String> names = new ArrayList<>(List.of("h1", "h2", "h3", "c"));
+        names.addAll(this.others);
+        net = new TestNetwork(names.toArray(String[]::new));
         try {
-            farmKey = FarmKeys.create(work, "farm");
+            farmKey = secured ? FarmKeys.create(work, "farm") : List.of("wackamole.security=none");
+            for (String host : this.others) {
+                net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
+            }
             for (String host : HOSTS) {
                 // JGroups multicasts on the LAN; the hosts have no default route.
                 net.exec(host, "ip", "route", "add", "224.0.0.0/4", "dev", "veth0");
@@ -193,6 +226,41 @@ public final class JettyFarm implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IOException(host + " did not start in 90 s:\n" + Files.readString(log));
+    }
+
+    /**
+     * Starts a plain JVM in one of the {@code others} hosts running the plugin's runtime ({@link RuntimeMain}: no
+     * server) on the real network, with the farm's cluster name, pool, interface and stack and {@code overrides} on
+     * top (e.g. another key, or {@code wackamole.security=none}); without a key in the overrides it has none. Its
+     * output is {@link #log(String)}; {@link #kill} and {@link #close} end it.
+     */
+    public Process startRuntime(String host, Map<String, String> overrides) throws IOException {
+        if (!others.contains(host)) {
+            throw new IllegalArgumentException(host + " is not one of the other hosts " + others);
+        }
+        int n = 4 + others.indexOf(host) + 1;
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("wackamole.cluster", cluster);
+        settings.put("wackamole.node", host);
+        settings.put("wackamole.interface", "veth0");
+        settings.put("wackamole.vips", String.join(",", VIPS.stream().map(v -> v.contains(":") ? "[" + v + "]/128" : v + "/32").toList()));
+        settings.put("wackamole.mature", "1s");
+        settings.put("wackamole.jgroups.config", jgroupsConfig);
+        settings.put("wackamole.jgroups.bindAddress", "198.51.100." + n);
+        settings.putAll(overrides);
+        Path base = work.resolve(host);
+        Files.createDirectories(base);
+        Path log = base.resolve("runtime-" + System.nanoTime() + ".log");
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms32m", "-Xmx128m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                RuntimeMain.class.getName()));
+        settings.forEach((k, v) -> cmd.add(k + "=" + v));
+        Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.put(host, p);
+        logs.put(host, log);
+        return p;
     }
 
     /** kill -9: no shutdown hook runs, the VIPs stay on the host until its next start. */
@@ -382,6 +450,10 @@ public final class JettyFarm implements AutoCloseable {
 
     public String mac(String host) throws IOException {
         return net.mac(host);
+    }
+
+    public String cluster() {
+        return cluster;
     }
 
     /** The pool addresses present on a host's interface (a killed Jetty leaves them behind). */

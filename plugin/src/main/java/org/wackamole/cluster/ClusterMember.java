@@ -1,6 +1,8 @@
 package org.wackamole.cluster;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -19,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -65,7 +69,17 @@ public final class ClusterMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
     /** A coordinator whose round has not completed by then starts another (lost member, slow member). */
     private static final long ROUND_TIMEOUT_MS = 2000;
-    private static final int MAX_BUFFERED = 10_000;
+    /** Messages of views not installed yet: at most this many, this many bytes, this long (a view that never comes). */
+    static final int MAX_BUFFERED = 10_000;
+    static final long MAX_BUFFERED_BYTES = 16L << 20;
+    private static final long BUFFERED_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * States, RELEASED and PREPARED of a round this far ahead of ours are refused: the coordinator starts one round at a
+     * time, so a member is at most a round or two behind; further ahead only a hostile sender goes.
+     */
+    static final int MAX_ROUNDS_AHEAD = 16;
+    /** Decoded messages waiting for the protocol thread; a flood beyond this is refused, not queued without bound. */
+    static final int MAX_QUEUED = 10_000;
     private static final int MAX_MEMBER_MACS = 4096;
     /** How long a lone member asks discovery for members it cannot join before it matures. */
     private static final long DISCOVERY_WAIT_MS = 1000;
@@ -124,7 +138,8 @@ public final class ClusterMember implements AutoCloseable {
     private final Set<String> prepared = new LinkedHashSet<>();
     /** Names of the last decided round's members, to read who sent a RELEASED. */
     private Map<Address, String> roundNames = Map.of();
-    private final List<Pending> future = new ArrayList<>();
+    private final Deque<Pending> future = new ArrayDeque<>();
+    private long futureBytes;
     private Map<String, String> owners = Map.of();
     private int pendingBalance;
     private boolean mature;
@@ -161,8 +176,11 @@ public final class ClusterMember implements AutoCloseable {
     private ScheduledFuture<?> balanceTimer;
     private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
     private String lastConflict;
+    private final Rejections rejections = new Rejections(LOG, System::nanoTime);
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean publishWanted = new AtomicBoolean();
 
-    private record Pending(Address src, WireMessage message) {
+    private record Pending(Address src, WireMessage message, int size, long nanos) {
     }
 
     private record PreparedBy(Address src, List<String> macs) {
@@ -482,6 +500,11 @@ public final class ClusterMember implements AutoCloseable {
         return channel;
     }
 
+    /** For tests: returns once every step queued on the protocol thread before this call has run. */
+    void awaitQueued() throws Exception {
+        call(() -> null);
+    }
+
     /** For tests that simulate a crash: stop the protocol thread without releasing anything. */
     void halt() {
         shutdownLoop();
@@ -507,27 +530,56 @@ public final class ClusterMember implements AutoCloseable {
 
     // ---------------------------------------------------------------- JGroups side (any thread)
 
+    /**
+     * Authenticates and decodes on JGroups' thread; what fails is counted and logged here without reaching the protocol
+     * thread, so that a flood of junk costs no queue space.
+     */
     private void onMessage(Message msg) {
-        byte[] body = authenticator.open(msg.getSrc(), msg.getArray(), msg.getOffset(), msg.getLength());
+        Address src = msg.getSrc();
+        byte[] body;
+        try {
+            // We send only BytesMessages; any other kind (or none) carries nothing we wrote, and fails below.
+            body = msg.hasArray()
+                    ? authenticator.open(src, msg.getArray(), msg.getOffset(), msg.getLength())
+                    : authenticator.open(src, new byte[0], 0, 0);
+        } catch (RuntimeException e) {
+            body = null;
+        }
         if (body == null) {
-            submit(() -> {
-                dropped++;
-                LOG.warn("Dropped a message from {} that fails authentication (not written with this farm's key, or altered)", msg.getSrc());
-            });
+            reject(src, "fails authentication (not written with this farm's key, or altered)");
             return;
         }
         WireMessage decoded;
         try {
             decoded = WireCodec.decode(body, 0, body.length);
-        } catch (MalformedMessageException | RuntimeException e) {
-            submit(() -> {
-                dropped++;
-                LOG.warn("Dropped a malformed message from {}: {}", msg.getSrc(), e.getMessage());
-            });
+        } catch (MalformedMessageException e) {
+            reject(src, "malformed: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            reject(src, "undecodable: " + e);
             return;
         }
-        Address src = msg.getSrc();
-        submit(() -> dispatch(src, decoded));
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            reject(src, "more than " + MAX_QUEUED + " messages wait for the protocol thread");
+            return;
+        }
+        int size = body.length;
+        submit(() -> {
+            queued.decrementAndGet();
+            dispatch(src, decoded, size);
+        });
+    }
+
+    /** Counts and logs (rate-limited) a refused message; the JMX counters follow at the next publish, asked once. */
+    private void reject(Address src, String why) {
+        rejections.reject(src, why);
+        if (publishWanted.compareAndSet(false, true)) {
+            submit(() -> {
+                publishWanted.set(false);
+                publish();
+            });
+        }
     }
 
     private void submit(Runnable task) {
@@ -610,25 +662,39 @@ public final class ClusterMember implements AutoCloseable {
             if (p.message.view().equals(viewKey)) {
                 replay.add(p);
                 it.remove();
+                futureBytes -= p.size;
             } else if (p.message.view().id() <= viewKey.id()) {
                 it.remove();
+                futureBytes -= p.size;
             }
         }
-        replay.forEach(p -> dispatch(p.src, p.message));
+        replay.forEach(p -> dispatch(p.src, p.message, p.size));
         publish();
     }
 
-    private void dispatch(Address src, WireMessage m) {
+    private void dispatch(Address src, WireMessage m, int size) {
         if (stopped || view == null) {
-            future(src, m);
+            future(src, m, size);
             return;
         }
         if (!m.view().equals(viewKey)) {
             if (m.view().id() > viewKey.id()) {
-                future(src, m); // sent in a view we have not installed yet
+                future(src, m, size); // sent in a view we have not installed yet
             } else {
                 dropped++;
             }
+            return;
+        }
+        // Only members of this view speak in it: whoever else names it (an insider with the key outside the view, a
+        // forged sender) is not listened to, and its states never reach a decision or the conflict detection.
+        if (src == null || !view.containsMember(src)) {
+            reject(src, m.getClass().getSimpleName() + " of view " + viewKey + " from outside the view");
+            return;
+        }
+        if ((m instanceof WireMessage.State || m instanceof WireMessage.Released || m instanceof WireMessage.Prepared)
+                && (long) m.round() > (long) round + MAX_ROUNDS_AHEAD) {
+            reject(src, m.getClass().getSimpleName() + " of round " + m.round() + ", more than " + MAX_ROUNDS_AHEAD
+                    + " ahead of round " + round);
             return;
         }
         if (m instanceof WireMessage.Round r) {
@@ -645,12 +711,19 @@ public final class ClusterMember implements AutoCloseable {
         publish();
     }
 
-    private void future(Address src, WireMessage m) {
-        if (future.size() < MAX_BUFFERED) {
-            future.add(new Pending(src, m));
-        } else {
-            dropped++;
+    private void future(Address src, WireMessage m, int size) {
+        long now = System.nanoTime();
+        while (!future.isEmpty() && now - future.peekFirst().nanos() > BUFFERED_TTL_NANOS) {
+            futureBytes -= future.removeFirst().size();
+            dropped++; // its view never came
         }
+        if (future.size() >= MAX_BUFFERED || futureBytes + size > MAX_BUFFERED_BYTES) {
+            reject(src, "the buffer for messages of views not installed yet is full (" + future.size() + " messages, "
+                    + futureBytes + " bytes)");
+            return;
+        }
+        future.addLast(new Pending(src, m, size, now));
+        futureBytes += size;
     }
 
     private void startRound() {
@@ -877,7 +950,9 @@ public final class ClusterMember implements AutoCloseable {
         }
         Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
         for (String g : r.groups()) {
-            byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
+            if (config.group(g) != null) { // only our pool's groups are kept: nothing else can be waited for
+                byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
+            }
         }
         if (r.round() != round || !decided) {
             return; // applied when this round is decided
@@ -1140,6 +1215,7 @@ public final class ClusterMember implements AutoCloseable {
         awaitingRelease.clear();
         awaitingReannounce.clear();
         future.clear();
+        futureBytes = 0;
         try {
             ch.disconnect();
             ch.connect(config.cluster());
@@ -1352,7 +1428,7 @@ public final class ClusterMember implements AutoCloseable {
         return view != null && channel != null && Objects.equals(view.getCoord(), channel.getAddress());
     }
 
-    private static ViewKey keyOf(View v) {
+    static ViewKey keyOf(View v) {
         Address creator = v.getViewId().getCreator();
         long high = 0;
         long low = creator == null ? 0 : creator.hashCode();
@@ -1385,7 +1461,8 @@ public final class ClusterMember implements AutoCloseable {
                 view == null ? null : String.valueOf(view.getCoord()),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
-                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis, dropped, rounds, pausesSeen, conflicts),
+                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis,
+                        dropped + rejections.count(), rounds, pausesSeen, conflicts, rejections.count()),
                 lastConflict, handoverMode);
         status = next;
         listeners.forEach(l -> l.statusChanged(next));

@@ -31,13 +31,19 @@ public record MemberStatus(
      *
      * @param pauses    times this process did not run for longer than a peer may tolerate (it then let go of its VIPs)
      * @param conflicts times another host was seen answering for a pool address (see {@code lastConflict})
+     * @param droppedMessages every message not applied: stale ones (an older view or round, normal around view changes)
+     *                        and the rejected ones
+     * @param rejectedMessages messages refused as no member of this view following the protocol writes them: failed
+     *                         authentication, malformed or out of range, from outside the view, too far ahead, or
+     *                         beyond a buffer's bound
      */
     public record Counters(long acquisitions, long releases, long announcements, long failovers,
-                           long lastFailoverMillis, long droppedMessages, long rounds, long pauses, long conflicts) {
+                           long lastFailoverMillis, long droppedMessages, long rounds, long pauses, long conflicts,
+                           long rejectedMessages) {
     }
 
     static MemberStatus initial(String cluster, String node) {
         return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
-                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0), null, HandoverMode.RELEASE_BEFORE_ACQUIRE);
+                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0, 0), null, HandoverMode.RELEASE_BEFORE_ACQUIRE);
     }
 }

@@ -24,6 +24,10 @@ public final class WackamoleConfig {
     /** {@link #balancePerRound()} when every needed move is made in one round. */
     public static final int ALL = Integer.MAX_VALUE;
     public static final int MAX_WEIGHT = 1_000_000;
+    /** Most members {@code wackamole.quorum} may ask for. */
+    public static final int MAX_QUORUM = 100_000;
+    /** Most groups in {@code wackamole.vips}: every state lists what its member holds, and peers refuse longer lists. */
+    public static final int MAX_GROUPS = 65_536;
 
     private final String cluster;
     private final String node;
@@ -282,6 +286,9 @@ public final class WackamoleConfig {
             }
             Map<InetAddress, Integer> groupOf = new HashMap<>();
             String[] groupTexts = text.split(",", -1);
+            if (groupTexts.length > MAX_GROUPS) {
+                throw new ConfigException(key, groupTexts.length + " groups", "at most " + MAX_GROUPS + " groups");
+            }
             for (int index = 0; index < groupTexts.length; index++) {
                 String groupText = groupTexts[index];
                 groupText = groupText.trim();
@@ -321,7 +328,7 @@ public final class WackamoleConfig {
                 if (quorumText == null) {
                     throw new ConfigException(Setting.QUORUM.key(), "is required with " + Setting.PARTITION.key() + "=quorum");
                 }
-                quorum = positive(Setting.QUORUM, quorumText, 100_000);
+                quorum = positive(Setting.QUORUM, quorumText, MAX_QUORUM);
             } else if (quorumText != null) {
                 throw new ConfigException(Setting.QUORUM.key(), quorumText, "is only used with " + Setting.PARTITION.key() + "=quorum");
             }

@@ -75,8 +75,16 @@ public interface WackamoleMXBean {
     @Description("Milliseconds from the view change to taking over, for the latest failover (-1: none yet)")
     long getLastFailoverMillis();
 
-    @Description("Malformed or stale cluster messages dropped")
+    @Description("Cluster messages not applied: stale ones (an older view or round) and the rejected ones")
     long getDroppedMessages();
+
+    @Description("Cluster messages refused: failed authentication, malformed or out of range, from outside the view, "
+            + "too far ahead, or beyond a buffer's bound (counted in DroppedMessages too)")
+    long getRejectedMessages();
+
+    @Description("How cluster traffic is protected: encrypted+authenticated (the farm key), or none (wackamole.security=none: "
+            + "anyone on the network can join)")
+    String getSecurity();
 
     @Description("Allocation rounds this member took part in")
     long getRounds();

@@ -13,6 +13,8 @@ import org.wackamole.management.WackamoleMXBean;
 final class MemberManagement implements WackamoleMXBean {
     private static final Logger LOG = LoggerFactory.getLogger(MemberManagement.class);
     private static final String[] NONE = new String[0];
+    static final String SECURITY_ON = "encrypted+authenticated";
+    static final String SECURITY_NONE = "none";
 
     private final WackamoleRuntime runtime;
 
@@ -146,6 +148,20 @@ final class MemberManagement implements WackamoleMXBean {
     @Override
     public long getDroppedMessages() {
         return counter(MemberStatus.Counters::droppedMessages, 0);
+    }
+
+    @Override
+    public long getRejectedMessages() {
+        return counter(MemberStatus.Counters::rejectedMessages, 0);
+    }
+
+    @Override
+    public String getSecurity() {
+        WackamoleConfig c = runtime.config();
+        if (c == null) {
+            return ""; // never started: the settings are not validated yet
+        }
+        return c.security().required() ? SECURITY_ON : SECURITY_NONE;
     }
 
     @Override

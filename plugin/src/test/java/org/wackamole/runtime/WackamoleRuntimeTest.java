@@ -76,6 +76,58 @@ class WackamoleRuntimeTest {
         Awaitility.await().atMost(WAIT).until(() -> mx.getHeldVips().length == 2);
     }
 
+    /**
+     * {@code wackamole.security=none} shows in JMX and warns at every start, not only the first: a farm left
+     * unprotected after a test must not go unnoticed in a later restart's log. (slf4j-simple writes to whatever
+     * System.err is when it logs, so the test reads the warning there.)
+     */
+    @Test
+    void securityShowsInJmxAndNoneWarnsAtEveryStart() throws Exception {
+        WackamoleMXBean mx = runtime.management();
+        assertThat(mx.getSecurity()).as("never started").isEmpty();
+        String secured = capturingStderr(() -> runtime.start(Scheduler.of(timer), List.of()));
+        assertThat(mx.getSecurity()).isEqualTo("encrypted+authenticated");
+        assertThat(secured).doesNotContain("wackamole.security=none");
+        runtime.stop();
+
+        runtime.set("wackamole.security", "none");
+        for (int start = 1; start <= 2; start++) {
+            String log = capturingStderr(() -> runtime.start(Scheduler.of(timer), List.of()));
+            assertThat(mx.getSecurity()).isEqualTo("none");
+            assertThat(log).as("start " + start).contains("WARN").contains("wackamole.security=none: cluster traffic is "
+                    + "neither encrypted nor authenticated");
+            runtime.stop();
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static String capturingStderr(Step step) throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                copy.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                copy.write(b, off, len);
+            }
+        }, true));
+        try {
+            step.run();
+        } finally {
+            System.setErr(original);
+        }
+        return copy.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void anUnreadableConfigFileNamesTheFile(@TempDir Path dir) {
         runtime.setConfigFile(dir.resolve("missing.properties"));

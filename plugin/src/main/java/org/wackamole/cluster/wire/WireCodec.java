@@ -6,12 +6,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.wackamole.config.WackamoleConfig;
 
 /**
  * Our own small binary encoding (never Java serialization): a magic byte, a version, a type,
  * the view key and round, then the body. Variable-length integers keep states of large pools short.
- * Decoding trusts nothing: every length is checked against what is left, and limits bound what a
- * hostile or corrupt message can make us allocate.
+ * Decoding trusts nothing: every length is checked against what is left, limits bound what a
+ * hostile or corrupt message can make us allocate, and every number is range-checked against what a
+ * valid configuration can give (weights and quorum as {@link WackamoleConfig} allows them, list sizes by
+ * the largest pool). What fails is a {@link MalformedMessageException}, never anything else; encoding
+ * refuses what decoding would reject, so a member never sends what its peers drop.
  */
 public final class WireCodec {
     static final int MAGIC = 0x57; // 'W'
@@ -27,7 +31,11 @@ public final class WireCodec {
     static final int TYPE_PREPARED = 5;
 
     static final int MAX_STRING = 1024;
-    static final int MAX_LIST = 1 << 20;
+    /**
+     * Entries of one list: a state's groups are at most the pool ({@link WackamoleConfig#MAX_GROUPS}), a PREPARED's
+     * hardware addresses one per address of its groups.
+     */
+    static final int MAX_LIST = 4 * WackamoleConfig.MAX_GROUPS;
     /** A round answers at most this many resync requests; more wait for the next round. */
     public static final int MAX_RESYNCS = 64;
 
@@ -42,6 +50,9 @@ public final class WireCodec {
             out.b(TYPE_ROUND);
             header(out, r);
             out.varint(r.perRound());
+            if (r.quorum() > WackamoleConfig.MAX_QUORUM) {
+                throw new IllegalArgumentException("quorum " + r.quorum() + " over " + WackamoleConfig.MAX_QUORUM);
+            }
             out.varint(r.quorum());
             if (r.resyncs().size() > MAX_RESYNCS) {
                 throw new IllegalArgumentException("more than " + MAX_RESYNCS + " resync tokens");
@@ -51,8 +62,14 @@ public final class WireCodec {
         } else if (message instanceof WireMessage.State s) {
             out.b(TYPE_STATE);
             header(out, s);
+            if (s.node().isEmpty()) {
+                throw new IllegalArgumentException("empty node name");
+            }
             out.string(s.node());
             out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0));
+            if (s.weight() < 1 || s.weight() > WackamoleConfig.MAX_WEIGHT) {
+                throw new IllegalArgumentException("weight " + s.weight() + " outside 1.." + WackamoleConfig.MAX_WEIGHT);
+            }
             out.varint(s.weight());
             out.int32(s.poolDigest());
             out.strings(s.preferred());
@@ -103,16 +120,26 @@ public final class WireCodec {
         int round = in.varint();
         WireMessage message;
         switch (type) {
-            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint(), in.longs(MAX_RESYNCS));
+            case TYPE_ROUND -> {
+                int perRound = in.varint();
+                int quorum = in.varint();
+                if (quorum > WackamoleConfig.MAX_QUORUM) {
+                    throw new MalformedMessageException("quorum " + quorum + " over " + WackamoleConfig.MAX_QUORUM);
+                }
+                message = new WireMessage.Round(view, round, perRound, quorum, in.longs(MAX_RESYNCS));
+            }
             case TYPE_STATE -> {
                 String node = in.string();
+                if (node.isEmpty()) {
+                    throw new MalformedMessageException("empty node name");
+                }
                 int flags = in.u8();
                 if ((flags & ~7) != 0) {
                     throw new MalformedMessageException("unknown state flags " + flags);
                 }
                 int weight = in.varint();
-                if (weight < 1) {
-                    throw new MalformedMessageException("weight " + weight);
+                if (weight < 1 || weight > WackamoleConfig.MAX_WEIGHT) {
+                    throw new MalformedMessageException("weight " + weight + " outside 1.." + WackamoleConfig.MAX_WEIGHT);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
                         in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0);
@@ -177,8 +204,14 @@ public final class WireCodec {
         }
 
         void strings(List<String> list) {
+            if (list.size() > MAX_LIST) {
+                throw new IllegalArgumentException("list of " + list.size() + " entries, more than " + MAX_LIST);
+            }
             varint(list.size());
             for (String s : list) {
+                if (s.isEmpty()) {
+                    throw new IllegalArgumentException("empty list entry");
+                }
                 string(s);
             }
         }
@@ -283,13 +316,17 @@ public final class WireCodec {
 
         List<String> strings() throws MalformedMessageException {
             int n = varint();
-            // Each entry takes at least one byte: a count larger than what is left is a lie.
-            if (n > MAX_LIST || n > remaining()) {
+            // Each entry takes at least two bytes (length, one character): a count larger than that is a lie.
+            if (n > MAX_LIST || (long) n * 2 > remaining()) {
                 throw new MalformedMessageException("list of " + n + " entries");
             }
             List<String> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                list.add(string());
+                String s = string();
+                if (s.isEmpty()) {
+                    throw new MalformedMessageException("empty list entry");
+                }
+                list.add(s);
             }
             return list;
         }

@@ -74,6 +74,68 @@ class WireCodecTest {
         assertThatThrownBy(() -> WireCodec.decode(new byte[0], 0, 0)).isInstanceOf(MalformedMessageException.class);
     }
 
+    /** Numbers a valid configuration cannot give are refused on decode, and never encoded. */
+    @Test
+    void rejectsNumbersOutOfRange() {
+        WireMessage.State heaviest = new WireMessage.State(VIEW, 2, "n", true, true, 1_000_000, 0, List.of("198.51.100.10"), List.of(), List.of());
+        byte[] tooHeavy = replace(WireCodec.encode(heaviest), varint(1_000_000), varint(1_000_001));
+        assertThatThrownBy(() -> WireCodec.decode(tooHeavy, 0, tooHeavy.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("weight 1000001 outside 1..1000000");
+        assertThatThrownBy(() -> WireCodec.encode(new WireMessage.State(VIEW, 2, "n", true, true, 1_000_001, 0, List.of(), List.of(), List.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        byte[] bigQuorum = replace(WireCodec.encode(new WireMessage.Round(VIEW, 3, 0, 100_000)), varint(100_000), varint(100_001));
+        assertThatThrownBy(() -> WireCodec.decode(bigQuorum, 0, bigQuorum.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("quorum 100001");
+
+        byte[] noName = replace(WireCodec.encode(heaviest), new byte[] {1, 'n'}, new byte[] {0});
+        assertThatThrownBy(() -> WireCodec.decode(noName, 0, noName.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("empty node name");
+
+        byte[] emptyGroup = WireCodec.encode(new WireMessage.Released(VIEW, 1, List.of("g")));
+        byte[] two = WireCodec.encode(new WireMessage.Released(VIEW, 1, List.of("g", "hh")));
+        byte[] empty = replace(two, new byte[] {2, 1, 'g'}, new byte[] {2, 0});
+        assertThatThrownBy(() -> WireCodec.decode(empty, 0, empty.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("empty list entry");
+
+        // A count no message of this length can hold: refused before anything is allocated for it.
+        byte[] liar = replace(emptyGroup, new byte[] {1, 1, 'g'}, concat(varint(WireCodec.MAX_LIST), new byte[] {1, 'g'}));
+        assertThatThrownBy(() -> WireCodec.decode(liar, 0, liar.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("list of " + WireCodec.MAX_LIST);
+        byte[] overLimit = replace(emptyGroup, new byte[] {1, 1, 'g'}, varint(WireCodec.MAX_LIST + 1));
+        assertThatThrownBy(() -> WireCodec.decode(overLimit, 0, overLimit.length)).isInstanceOf(MalformedMessageException.class);
+    }
+
+    private static byte[] varint(int v) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while ((v & ~0x7F) != 0) {
+            out.write((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write(v);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** The bytes with the last occurrence of {@code what} replaced (the body follows the header). */
+    private static byte[] replace(byte[] bytes, byte[] what, byte[] with) {
+        for (int i = bytes.length - what.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(bytes, i, i + what.length, what, 0, what.length)) {
+                byte[] r = new byte[bytes.length - what.length + with.length];
+                System.arraycopy(bytes, 0, r, 0, i);
+                System.arraycopy(with, 0, r, i, with.length);
+                System.arraycopy(bytes, i + what.length, r, i + with.length, bytes.length - i - what.length);
+                return r;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
     /**
      * 200,000 random and mutated inputs: the decoder either returns a message that encodes back to
      * the same bytes, or throws {@link MalformedMessageException}; nothing else, ever. The same inputs
