@@ -45,16 +45,4 @@ abstract class KnownFailingFaults extends FarmFaults {
     void interfaceRecreated() throws Exception {
         assertTargets(inflict(new FaultPlan(FaultPlan.Kind.INTERFACE_RECREATED, "h3", 0)));
     }
-
-    @Test
-    @DisplayName("link flap ×4: never two holders in one segment (2.1, 2.3; no item bounds the merge yet)")
-    void linkFlap() throws Exception {
-        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.LINK_FLAP, "h2", 4)));
-    }
-
-    @Test
-    @DisplayName("partition 3 s and heal: never two holders once healed (2.3; no item bounds the merge yet)")
-    void partitionHeal() throws Exception {
-        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.PARTITION, "h3", 3000)));
-    }
 }
