@@ -56,13 +56,14 @@ abstract class FarmFaults {
 
     /**
      * Runs the fault and returns its outcome, printed for the report whatever the verdict. When it
-     * misses a target, every host's server log is kept in {@code target/fault-logs} (the farm's own
-     * directory goes with the farm): the diagnosis needs them.
+     * misses a target (or always, with {@code -Dwackamole.fault.logs=true}), every host's server log
+     * is kept in {@code target/fault-logs} (the farm's own directory goes with the farm): the
+     * diagnosis needs them.
      */
     Outcome inflict(FaultPlan plan) throws Exception {
         Outcome o = injector.run(plan);
         System.out.println(o);
-        if (!Targets.misses(o).isEmpty()) {
+        if (!Targets.misses(o).isEmpty() || Boolean.getBoolean("wackamole.fault.logs")) {
             Path dir = Path.of("target", "fault-logs");
             Files.createDirectories(dir);
             String name = (o.stack() + "-" + plan).replaceAll("[^A-Za-z0-9.-]+", "_") + "-" + System.currentTimeMillis();
