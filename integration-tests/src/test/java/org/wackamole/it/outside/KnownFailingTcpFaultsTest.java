@@ -20,12 +20,6 @@ class KnownFailingTcpFaultsTest extends KnownFailingFaults {
     }
 
     @Test
-    @DisplayName("host death of the coordinator: one holder among the survivors (2.2; also seen on UDP under load)")
-    void coordinatorHostDeath() throws Exception {
-        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.HOST_DEATH, "h1", 1000)));
-    }
-
-    @Test
     @DisplayName("VIP interface down 3 s: its VIPs covered elsewhere, no two holders when it returns (2.6)")
     void interfaceDown() throws Exception {
         assertTargets(inflict(new FaultPlan(FaultPlan.Kind.INTERFACE_DOWN, "h2", 3000)));
