@@ -80,6 +80,14 @@ public final class JettyFarm implements AutoCloseable {
         this(work, jgroupsConfig, tomcatHosts, true, List.of(), host -> Map.of());
     }
 
+    /**
+     * A farm whose hosts all get {@code settings} on top of the farm's own (e.g.
+     * {@code wackamole.partition=quorum}); a key given here wins over the farm's value.
+     */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, Map<String, String> settings) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, true, List.of(), host -> Map.copyOf(settings));
+    }
+
     /** As above, with more {@code wackamole.*} settings per host (e.g. hooks, the metrics address). */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts,
                      java.util.function.Function<String, Map<String, String>> extraSettings) throws Exception {
@@ -198,6 +206,7 @@ public final class JettyFarm implements AutoCloseable {
         if (tomcat != null) {
             p = tomcat.launch(log, "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "ip", "netns", "exec", net.ns(host));
         } else {
+            prepareCleanup(host);
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
@@ -318,15 +327,39 @@ public final class JettyFarm implements AutoCloseable {
     }
 
     /**
-     * What the systemd unit's {@code ExecStopPost} runs after its service died, in the host's
-     * namespace: {@code java -cp '${JETTY_BASE}/lib/wackamole/*:${JETTY_HOME}/lib/logging/*'
-     * org.wackamole.network.linux.Cleanup ${JETTY_BASE}/start.d/wackamole.ini}. Returns its output.
+     * The shipped systemd unit's {@code ExecStopPost} command line, word for word as systemd would
+     * run it after its service died (only {@code JETTY_HOME} and {@code JETTY_BASE} pointed at this
+     * farm), in the host's namespace. Returns its output.
      */
     public String cleanup(String host) throws IOException {
+        return net.exec(host, unitCommands(host, "ExecStopPost").get(0).argv().toArray(String[]::new));
+    }
+
+    /**
+     * What the unit's ExecStartPre lines that run as the service (not the '+' sysctls, which would
+     * change the farm's ARP settings) do before a start: make the clean-up's class archive. Only
+     * when the host has none yet, so that it costs one JVM run per host and farm.
+     */
+    private void prepareCleanup(String host) throws IOException {
+        if (Files.exists(work.resolve(host).resolve("cache/wackamole/cleanup.jsa"))) {
+            return;
+        }
+        for (SystemdUnit.Command c : unitCommands(host, "ExecStartPre")) {
+            if (!c.privileged()) {
+                net.exec(host, c.argv().toArray(String[]::new));
+            }
+        }
+    }
+
+    /** The shipped unit's command lines for this host: JETTY_HOME, JETTY_BASE and %C (CacheDirectory's parent) pointed at the farm. */
+    private List<SystemdUnit.Command> unitCommands(String host, String key) throws IOException {
+        SystemdUnit unit = SystemdUnit.parse(Path.of(System.getProperty("wackamole.overlay"), "etc/wackamole-jetty.service"));
+        Map<String, String> env = new LinkedHashMap<>(unit.environment());
         Path base = work.resolve(host);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return net.exec(host, java, "-cp", base.resolve("lib/wackamole") + "/*:" + home.resolve("lib/logging") + "/*",
-                "org.wackamole.network.linux.Cleanup", base.resolve("start.d/wackamole.ini").toString());
+        env.put("JETTY_HOME", home.toString());
+        env.put("JETTY_BASE", base.toString());
+        Path cache = Files.createDirectories(base.resolve("cache").resolve(unit.one("CacheDirectory")));
+        return unit.commands(key, env, Map.of('C', cache.getParent().toString()));
     }
 
     /** Drops {@code percent} % of the host's packets in each direction, IP and ARP alike (nftables; 0: none). */

@@ -81,6 +81,14 @@ final class SystemdUnit {
 
     /** The command lines of a setting (ExecStart, ExecStartPre, ExecStopPost), with {@code env} substituted. */
     List<Command> commands(String key, Map<String, String> env) {
+        return commands(key, env, Map.of());
+    }
+
+    /**
+     * As {@link #commands(String, Map)}, with the specifiers too ({@code %C} → {@code specifiers.get('C')},
+     * {@code %%} → {@code %}; systemd.unit(7)). A specifier not given is an error.
+     */
+    List<Command> commands(String key, Map<String, String> env, Map<Character, String> specifiers) {
         List<Command> result = new ArrayList<>();
         for (String value : all(key)) {
             List<String> argv = words(value);
@@ -91,10 +99,31 @@ final class SystemdUnit {
             }
             String prefixes = first.substring(0, p);
             argv.set(0, first.substring(p));
-            List<String> substituted = argv.stream().map(w -> substitute(w, env)).toList();
+            List<String> substituted = argv.stream().map(w -> substitute(specify(w, specifiers), env)).toList();
             result.add(new Command(prefixes.contains("+"), prefixes.contains("-"), substituted));
         }
         return result;
+    }
+
+    private static String specify(String word, Map<Character, String> specifiers) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c != '%') {
+                sb.append(c);
+                continue;
+            }
+            if (i + 1 == word.length()) {
+                throw new IllegalArgumentException("a lone % in " + word);
+            }
+            char s = word.charAt(++i);
+            String value = s == '%' ? "%" : specifiers.get(s);
+            if (value == null) {
+                throw new IllegalArgumentException("specifier %" + s + " in " + word + " is not given");
+            }
+            sb.append(value);
+        }
+        return sb.toString();
     }
 
     private static String substitute(String word, Map<String, String> env) {

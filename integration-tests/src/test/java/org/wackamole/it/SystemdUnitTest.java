@@ -55,6 +55,7 @@ class SystemdUnitTest {
         assertThat(unit.one("CapabilityBoundingSet")).isEqualTo("CAP_NET_ADMIN CAP_NET_RAW");
         assertThat(unit.one("Restart")).isEqualTo("on-failure");
         assertThat(unit.one("User")).isNotBlank();
+        assertThat(unit.one("CacheDirectory")).isEqualTo("wackamole");
 
         Path base = Files.createTempDirectory("wm-systemd");
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x")); // readable by the service user
@@ -75,11 +76,16 @@ class SystemdUnitTest {
             env.put("JETTY_HOME", jetty.home.toString());
             env.put("JETTY_BASE", base.toString());
             String ns = net.ns("h1");
+            // CacheDirectory=wackamole: systemd creates %C/wackamole (/var/cache/wackamole), owned by the service's user.
+            Path cache = Files.createDirectories(base.resolve("cache/wackamole"));
+            Files.setOwner(cache, owner);
+            Map<Character, String> specifiers = Map.of('C', cache.getParent().toString());
 
-            for (SystemdUnit.Command pre : unit.commands("ExecStartPre", env)) {
-                Run r = run(ns, unit, pre, Duration.ofSeconds(20));
+            for (SystemdUnit.Command pre : unit.commands("ExecStartPre", env, specifiers)) {
+                Run r = run(ns, unit, pre, Duration.ofSeconds(60));
                 assertThat(r.exit).as(pre + ": " + r.output).isZero();
             }
+            assertThat(cache.resolve("cleanup.jsa")).as("the clean-up's class archive, made by ExecStartPre").isRegularFile();
             assertThat(net.exec("h1", "sysctl", "-n", "net.ipv4.conf.all.arp_ignore").trim()).isEqualTo("1");
             assertThat(net.exec("h1", "sysctl", "-n", "net.ipv4.conf.all.arp_announce").trim()).isEqualTo("2");
 
@@ -104,12 +110,13 @@ class SystemdUnitTest {
                 assertThat(present(net)).as("a SIGKILLed JVM leaves its VIPs behind").containsExactlyElementsOf(VIPS);
 
                 // systemd starts ExecStopPost as soon as it reaps the main process.
-                SystemdUnit.Command stopPost = unit.commands("ExecStopPost", env).get(0);
+                SystemdUnit.Command stopPost = unit.commands("ExecStopPost", env, specifiers).get(0);
                 long cleanupStart = System.nanoTime();
                 Run r = run(ns, unit, stopPost, Duration.ofSeconds(60));
                 long done = System.nanoTime();
                 assertThat(r.exit).as(r.output).isZero();
-                assertThat(r.output).contains("removed").doesNotContain("Exception").doesNotContain("Error");
+                assertThat(r.output).contains("removed").doesNotContain("Exception").doesNotContain("Error")
+                        .doesNotContain("Unable to use shared archive");
                 assertThat(present(net)).as("stale VIPs after ExecStopPost").isEmpty();
                 long afterKill = TimeUnit.NANOSECONDS.toMillis(done - killed);
                 System.out.printf("systemd unit: stale VIPs gone %d ms after kill -9 (ExecStopPost itself %d ms, as %s with %s)%n",

@@ -97,6 +97,13 @@ public final class ClusterMember implements AutoCloseable {
     private static final long RETRY_MAX_MS = 30_000;
     /** Resync requests (one a second) after a pause before the member reconnects its channel. */
     private static final int RESYNC_REJOIN_CHECKS = 10;
+    /**
+     * How often, and how many times, a member whose cluster interface is back checks for the
+     * transport's address before it reconnects: the link often comes up before its address is
+     * configured again (ifup, networkd, a recreated VM NIC), and the transport cannot bind until it is.
+     */
+    private static final long ADDRESS_WAIT_STEP_MS = 50;
+    private static final int ADDRESS_WAIT_STEPS = 600;
 
     private final WackamoleConfig config;
     private final VipNetwork network;
@@ -164,6 +171,13 @@ public final class ClusterMember implements AutoCloseable {
     private final Set<String> cannotHold = new LinkedHashSet<>();
     /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
     private final Set<String> lostInterfaces = new LinkedHashSet<>();
+    /**
+     * The interface the JGroups transport is bound to, named once at connect: once that interface is
+     * deleted, its address (and so the interface's name) can no longer be found from the address.
+     */
+    private volatile String clusterInterface;
+    /** Link events per interface so far: a wait for the cluster's address ends when another event comes. */
+    private final Map<String, Integer> linkEvents = new HashMap<>();
     /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
     private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -277,6 +291,7 @@ public final class ClusterMember implements AutoCloseable {
                         + "planned moves: {})",
                 config.cluster(), config.node(), config.groups().size(), preferred, pauses.thresholdMillis(), handoverMode);
         ch.connect(config.cluster());
+        clusterInterface = interfaceOfBindAddress();
         submit(this::startMatureTimer);
         long interval = config.balanceInterval().toMillis();
         balanceTimer = loop.scheduleWithFixedDelay(guarded(this::balanceTick), interval, interval, TimeUnit.MILLISECONDS);
@@ -1136,6 +1151,7 @@ public final class ClusterMember implements AutoCloseable {
      * (released here first, so that they may take them at once), and come back when it returns.
      */
     private void onInterfaceLost(String name) {
+        linkEvents.merge(name, 1, Integer::sum);
         if (!lostInterfaces.add(name)) {
             return;
         }
@@ -1156,9 +1172,32 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void onInterfaceBack(String name) {
-        if (!lostInterfaces.remove(name)) {
+        onInterfaceBack(name, linkEvents.merge(name, 1, Integer::sum), 0);
+    }
+
+    /**
+     * The interface is usable again. If it carries the cluster's traffic, it stays lost (its groups
+     * declined) until the transport's address is on it again and the channel has reconnected: until
+     * then the member cannot hear the cluster, and may even be alone in a view of its own (its peers'
+     * connections broke with the interface), where it would claim the whole pool.
+     */
+    private void onInterfaceBack(String name, int event, int waited) {
+        if (stopped || !lostInterfaces.contains(name) || linkEvents.get(name) != event) {
             return;
         }
+        boolean cluster = carriesClusterTraffic(name);
+        if (cluster && !name.equals(interfaceOfBindAddress()) && waited < ADDRESS_WAIT_STEPS) {
+            if (waited == 0) {
+                LOG.info("Interface {} is back but the cluster's address is not on it yet: waiting for it before reconnecting", name);
+            }
+            schedule(() -> onInterfaceBack(name, event, waited + 1), ADDRESS_WAIT_STEP_MS);
+            return;
+        }
+        if (cluster && waited >= ADDRESS_WAIT_STEPS) {
+            LOG.error("Interface {} is back but the cluster's address did not come back on it in {} ms; reconnecting anyway", name,
+                    ADDRESS_WAIT_STEP_MS * ADDRESS_WAIT_STEPS);
+        }
+        lostInterfaces.remove(name);
         List<String> back = new ArrayList<>();
         for (VipGroup g : config.groups()) {
             if (usesInterface(g, name) && !onLostInterface(g.identity()) && cannotHold.remove(g.identity())) {
@@ -1167,22 +1206,27 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         LOG.info("Interface {} is back: {} may be held here again", name, back);
-        if (carriesClusterTraffic(name)) {
+        if (cluster) {
             rejoinAfterInterfaceLoss(name);
         }
         requestRound("interface " + name + " back");
         publish();
     }
 
-    /** Whether the JGroups transport is bound to an address of that interface. */
+    /** Whether the JGroups transport is bound to an address of that interface (as found at connect, or now). */
     private boolean carriesClusterTraffic(String name) {
+        return name.equals(clusterInterface) || name.equals(interfaceOfBindAddress());
+    }
+
+    /** The interface that has the transport's bind address now; null when none has it (or it is the wildcard). */
+    private String interfaceOfBindAddress() {
         JChannel ch = channel;
         try {
             java.net.InetAddress bound = ch == null ? null : ch.getProtocolStack().getTransport().getBindAddress();
             java.net.NetworkInterface nic = bound == null ? null : java.net.NetworkInterface.getByInetAddress(bound);
-            return nic != null && nic.getName().equals(name);
+            return nic == null ? null : nic.getName();
         } catch (java.net.SocketException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.wackamole.it.outside.Recording.HostSample;
+import org.wackamole.network.linux.KernelAddresses;
 
 /**
  * Dumps one host's addresses and link state every {@code periodMillis} from a thread inside its
@@ -29,10 +30,10 @@ final class AddressWatcher implements AutoCloseable {
         this.pool = vips.stream().collect(Collectors.toMap(AddressWatcher::parse, v -> v));
         long end = System.nanoTime() + boundNanos;
         thread = InNamespace.start(namespace, "addresses-" + host, () -> {
-            try (NetlinkDump dump = new NetlinkDump()) {
+            try (KernelAddresses dump = new KernelAddresses()) {
                 long previous = 0;
                 while (running && System.nanoTime() < end) {
-                    NetlinkDump.Snapshot s = dump.snapshot("veth0");
+                    KernelAddresses.Snapshot s = dump.snapshot("veth0");
                     long now = System.nanoTime();
                     Set<String> held = new TreeSet<>();
                     for (InetAddress a : s.addresses()) {

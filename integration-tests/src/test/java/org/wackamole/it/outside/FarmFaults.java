@@ -3,8 +3,11 @@ package org.wackamole.it.outside;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -24,16 +27,21 @@ abstract class FarmFaults {
     /** The stack file every host uses. */
     abstract String stack();
 
+    /** Settings every host gets on top of the farm's (none: the defaults, e.g. {@code wackamole.partition=all}). */
+    Map<String, String> settings() {
+        return Map.of();
+    }
+
     @BeforeAll
     void startFarm() throws Exception {
         String why = JettyFarm.whyUnavailable();
         assumeTrue(why == null, why);
-        farm = new JettyFarm(Files.createTempDirectory("wackamole-faults"), stack());
+        farm = new JettyFarm(Files.createTempDirectory("wackamole-faults"), stack(), Set.of(), settings());
         for (String h : JettyFarm.HOSTS) {
             farm.start(h);
         }
         observers = new Observers(farm, Duration.ofMinutes(30));
-        injector = new FaultInjector(farm, observers, stack());
+        injector = new FaultInjector(farm, observers, stack(), settings().getOrDefault("wackamole.partition", "all"));
     }
 
     @AfterAll
@@ -46,10 +54,24 @@ abstract class FarmFaults {
         }
     }
 
-    /** Runs the fault and returns its outcome, printed for the report whatever the verdict. */
+    /**
+     * Runs the fault and returns its outcome, printed for the report whatever the verdict. When it
+     * misses a target (or always, with {@code -Dwackamole.fault.logs=true}), every host's server log
+     * is kept in {@code target/fault-logs} (the farm's own directory goes with the farm): the
+     * diagnosis needs them.
+     */
     Outcome inflict(FaultPlan plan) throws Exception {
         Outcome o = injector.run(plan);
         System.out.println(o);
+        if (!Targets.misses(o).isEmpty() || Boolean.getBoolean("wackamole.fault.logs")) {
+            Path dir = Path.of("target", "fault-logs");
+            Files.createDirectories(dir);
+            String name = (o.stack() + "-" + plan).replaceAll("[^A-Za-z0-9.-]+", "_") + "-" + System.currentTimeMillis();
+            for (String h : JettyFarm.HOSTS) {
+                Files.writeString(dir.resolve(name + "-" + h + ".log"), farm.log(h));
+            }
+            System.out.println("server logs kept in " + dir.toAbsolutePath() + "/" + name + "-*.log");
+        }
         return o;
     }
 

@@ -25,16 +25,23 @@ public final class FaultInjector {
     private final JettyFarm farm;
     private final Observers observers;
     private final String stack;
+    private final String partition;
 
     public FaultInjector(JettyFarm farm, Observers observers, String stack) {
+        this(farm, observers, stack, "all");
+    }
+
+    /** @param partition the farm's {@code wackamole.partition} policy, which decides what a partition may do (see {@link Targets}) */
+    public FaultInjector(JettyFarm farm, Observers observers, String stack, String partition) {
         this.farm = farm;
         this.observers = observers;
         this.stack = stack;
+        this.partition = partition;
     }
 
     /** The outcome of one fault: the verdict per VIP, fault-specific figures (ms), and whether the farm settled after. */
-    public record Outcome(FaultPlan plan, String stack, Map<String, Judge.VipVerdict> verdicts, Map<String, Double> figures,
-            String unsettled, Recording recording) {
+    public record Outcome(FaultPlan plan, String stack, String partition, Map<String, Judge.VipVerdict> verdicts,
+            Map<String, Double> figures, String unsettled, Recording recording) {
 
         public double doubleMillis() {
             return verdicts.values().stream().mapToLong(Judge.VipVerdict::doubleNanos).max().orElse(0) / 1e6;
@@ -54,7 +61,7 @@ public final class FaultInjector {
 
         @Override
         public String toString() {
-            StringBuilder sb = new StringBuilder(stack + " " + plan + ": " + figures + (unsettled == null ? "" : " UNSETTLED: " + unsettled));
+            StringBuilder sb = new StringBuilder(stack + ("all".equals(partition) ? "" : " partition=" + partition) + " " + plan + ": " + figures + (unsettled == null ? "" : " UNSETTLED: " + unsettled));
             verdicts.values().forEach(v -> sb.append("\n  ").append(v));
             recording.sampleGap().forEach((h, g) -> sb.append(String.format(java.util.Locale.ROOT, "%n  %s longest sampling gap %.0f ms", h, g / 1e6)));
             return sb.toString();
@@ -88,7 +95,7 @@ public final class FaultInjector {
             throw new IllegalStateException(blind + " during " + plan);
         }
         Map<String, Judge.VipVerdict> verdicts = Judge.judge(r, JettyFarm.VIPS);
-        return new Outcome(plan, stack, verdicts, figures(plan, r, verdicts, marks), unsettled, r);
+        return new Outcome(plan, stack, partition, verdicts, figures(plan, r, verdicts, marks), unsettled, r);
     }
 
     private void inflict(FaultPlan plan, Map<String, Long> marks) throws Exception {
@@ -128,12 +135,14 @@ public final class FaultInjector {
                 farm.start(h);
             }
             case LINK_FLAP -> {
+                marks.put("cut", System.nanoTime());
                 for (int i = 0; i < plan.amount(); i++) {
                     farm.link(h, false);
                     Thread.sleep(300);
                     farm.link(h, true);
                     Thread.sleep(300);
                 }
+                marks.put("heal", System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(300));
             }
             case LOSS -> {
                 farm.loss(h, 20);
@@ -146,6 +155,7 @@ public final class FaultInjector {
                 Set<String> rest = new TreeSet<>(JettyFarm.HOSTS);
                 rest.remove(h);
                 List<Set<String>> groups = List.of(Set.of(h), rest);
+                marks.put("cut", System.nanoTime());
                 farm.partition(groups);
                 observers.partition(groups);
                 Thread.sleep(plan.amount());
@@ -210,6 +220,20 @@ public final class FaultInjector {
                 f.put("takeover", answeredOtherThan(r.probes().get(vip), h, kill));
             }
             case HOST_DEATH -> f.put("takeover", answeredOtherThan(r.probes().get(vip), h, marks.get("kill")));
+            case PARTITION, LINK_FLAP -> {
+                // The client reaches both sides of a partition (and a flapping host between cuts):
+                // what it can see is two hosts it reaches holding one VIP, whatever the segments.
+                long cut = marks.get("cut");
+                long released = firstWhere(r, cut, (host, s) -> host.equals(h) && s.vips().isEmpty());
+                long takeover = firstWhere(r, cut, (host, s) -> !host.equals(h) && s.vips().contains(vip));
+                f.put("cutHostReleased", released < 0 ? Double.NaN : (released - cut) / 1e6);
+                f.put("takeover", takeover < 0 ? Double.NaN : (takeover - cut) / 1e6);
+                f.put("reachableDouble", Judge.reachableDoubles(r, JettyFarm.VIPS).values().stream()
+                        .mapToLong(l -> l.stream().mapToLong(Judge.Span::nanos).sum()).max().orElse(0) / 1e6);
+                long heal = marks.get("heal");
+                long single = verdicts.values().stream().mapToLong(v -> v.doubleEndAfter(heal)).max().orElse(heal);
+                f.put("healToOneHolder", (single - heal) / 1e6);
+            }
             case ADDRESS_DELETED -> {
                 long del = marks.get("deleted");
                 long back = firstWhere(r, del + 1, (host, s) -> host.equals(h) && s.vips().contains(vip));

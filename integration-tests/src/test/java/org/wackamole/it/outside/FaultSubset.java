@@ -15,8 +15,8 @@ import org.wackamole.it.outside.FaultInjector.Outcome;
  * random sequence is {@link Soak}.
  *
  * <p>Only the UDP stack's subset ({@link UdpFaultSubsetTest}) runs in CI; the TCP one is known-failing.
- * Kept out: h1, the first member started and so JGroups' coordinator (its host's death splits
- * the survivors on the TCP stack, and was seen to on UDP under load).
+ * The seeded part keeps away from h1, the first member started and so JGroups' coordinator (its
+ * host's death split the survivors on the TCP stack); the UDP subset adds that death explicitly.
  */
 @Timeout(300)
 abstract class FaultSubset extends FarmFaults {

@@ -88,6 +88,20 @@ public final class Judge {
         return out;
     }
 
+    /**
+     * Per VIP, the spans during which two hosts whose link is up had the address, partitioned from
+     * each other or not: the client is on the bridge and reaches every side of a partition, so this
+     * is the double holding it can see (the segment model above counts only hosts that can also
+     * reach each other, which no member can resolve before they do).
+     */
+    public static Map<String, List<Span>> reachableDoubles(Recording r, List<String> vips) {
+        Recording whole = new Recording(r.from(), r.to(), r.samples(), r.sampleGap(), r.arpCycles(), r.arp(), r.probes(),
+                List.of(), r.macs(), r.faults());
+        Map<String, List<Span>> doubles = new HashMap<>();
+        sweep(whole, vips, doubles, new HashMap<>());
+        return doubles;
+    }
+
     /** Segment names per host at one instant. */
     static Map<String, String> segments(Map<String, HostSample> state, List<Set<String>> groups) {
         Map<String, String> seg = new HashMap<>();

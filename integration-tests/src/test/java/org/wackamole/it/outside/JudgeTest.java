@@ -69,6 +69,20 @@ class JudgeTest {
     }
 
     @Test
+    void theClientSeesBothSidesOfAPartitionButNotACutLink() {
+        at("h1", 0, true, V);
+        at("h2", 0, true, V);
+        at("h2", 300, false, V);
+        at("h2", 500, true, V);
+        at("h2", 800, true);
+        partitions.set(0, new Partition(0, List.of(Set.of("h1"), Set.of("h2"))));
+        Recording r = new Recording(0, 1000 * MS, samples, Map.of(), cycles, arp, Map.of(V, probes), partitions, Map.of(), List.of());
+        assertThat(verdict().doubles()).isEmpty();
+        assertThat(Judge.reachableDoubles(r, List.of(V)).get(V))
+                .containsExactly(new Judge.Span(0, 300 * MS), new Judge.Span(500 * MS, 800 * MS));
+    }
+
+    @Test
     void twoMacsReplyingInOneCycleAreCountedPerSegment() {
         at("h1", 0, true, V);
         at("h2", 0, true);

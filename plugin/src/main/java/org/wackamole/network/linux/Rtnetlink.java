@@ -150,16 +150,31 @@ final class Rtnetlink implements AutoCloseable {
 
     /** Every address on the interface, IPv4 and IPv6. */
     synchronized List<Present> addresses(Link link) throws NetworkException {
+        List<Present> result = new ArrayList<>();
+        for (AddressMessage parsed : dumpAddresses("list the addresses of " + link.name())) {
+            if (parsed.index() == link.index()) {
+                result.add(parsed.present());
+            }
+        }
+        return result;
+    }
+
+    /** Every address on every interface of this namespace, IPv4 and IPv6. */
+    synchronized List<AddressMessage> allAddresses() throws NetworkException {
+        return dumpAddresses("list the addresses");
+    }
+
+    private List<AddressMessage> dumpAddresses(String what) throws NetworkException {
         Message m = new Message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, ++seq);
         m.buf.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0); // ifaddrmsg, AF_UNSPEC
-        List<Present> result = new ArrayList<>();
-        for (ByteBuffer r : exchange(m, "list the addresses of " + link.name())) {
+        List<AddressMessage> result = new ArrayList<>();
+        for (ByteBuffer r : exchange(m, what)) {
             if (r.getShort(4) != RTM_NEWADDR) {
                 continue;
             }
             AddressMessage parsed = parseAddress(r);
-            if (parsed != null && parsed.index() == link.index()) {
-                result.add(parsed.present());
+            if (parsed != null) {
+                result.add(parsed);
             }
         }
         return result;
