@@ -24,6 +24,12 @@ public final class WackamoleConfig {
     /** {@link #balancePerRound()} when every needed move is made in one round. */
     public static final int ALL = Integer.MAX_VALUE;
     public static final int MAX_WEIGHT = 1_000_000;
+    /**
+     * Appended to the cluster name of a dry run ({@code wackamole.network=memory}), so that it never
+     * joins a real farm of that name; {@code memory-in-farm} joins the farm itself and holds nothing
+     * while a real member is in the view.
+     */
+    public static final String DRY_RUN_SUFFIX = "-dry-run";
 
     private final String cluster;
     private final String node;
@@ -313,9 +319,14 @@ public final class WackamoleConfig {
             String mode = get(Setting.NETWORK);
             boolean real = switch (mode) {
                 case "linux" -> true;
-                case "memory" -> false;
-                default -> throw new ConfigException(Setting.NETWORK.key(), mode, "must be 'linux' or 'memory'");
+                case "memory", "memory-in-farm" -> false;
+                default -> throw new ConfigException(Setting.NETWORK.key(), mode, "must be 'linux', 'memory' or 'memory-in-farm'");
             };
+            if (mode.equals("memory")) {
+                // A dry run must not join the real farm of the same name by accident (it would take a share of
+                // the pool and serve none of it): it meets only other dry runs, unless it opts in.
+                cluster = cluster + DRY_RUN_SUFFIX;
+            }
             int count = positive(Setting.ANNOUNCE_COUNT, get(Setting.ANNOUNCE_COUNT), 100);
             Duration interval = Durations.parse(Setting.ANNOUNCE_INTERVAL.key(), get(Setting.ANNOUNCE_INTERVAL));
             if (interval.isZero() && count > 1) {

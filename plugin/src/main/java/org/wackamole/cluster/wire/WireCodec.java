@@ -18,8 +18,12 @@ public final class WireCodec {
     /**
      * 2: rounds name the resync tokens they answer (a paused member's proof that a round is fresh);
      * states say whether the member hands over; PREPARED.
+     * 3: rounds name the silent members they go without; states name the ROUND they answer, say
+     * whether the member is a dry run, and carry the settings summary behind the config digest.
+     * Members of another version cannot read each other: each sees the other as silent (README,
+     * "Members that cannot stall the farm").
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int TYPE_ROUND = 1;
     static final int TYPE_STATE = 2;
     static final int TYPE_RELEASED = 3;
@@ -48,17 +52,21 @@ public final class WireCodec {
             }
             out.varint(r.resyncs().size());
             r.resyncs().forEach(out::int64);
+            out.varint(r.silent().size());
+            r.silent().forEach(out::varint);
         } else if (message instanceof WireMessage.State s) {
             out.b(TYPE_STATE);
             header(out, s);
             out.string(s.node());
-            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0));
+            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0) | (s.dryRun() ? 8 : 0));
             out.varint(s.weight());
-            out.int32(s.poolDigest());
+            out.int32(s.configDigest());
             out.strings(s.preferred());
             out.strings(s.held());
             out.strings(s.declined());
             out.strings(s.macs());
+            out.varint(s.starter());
+            out.strings(s.settings());
         } else if (message instanceof WireMessage.Released r) {
             out.b(TYPE_RELEASED);
             header(out, r);
@@ -103,11 +111,12 @@ public final class WireCodec {
         int round = in.varint();
         WireMessage message;
         switch (type) {
-            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint(), in.longs(MAX_RESYNCS));
+            case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint(), in.longs(MAX_RESYNCS),
+                    in.ints(MAX_LIST));
             case TYPE_STATE -> {
                 String node = in.string();
                 int flags = in.u8();
-                if ((flags & ~7) != 0) {
+                if ((flags & ~15) != 0) {
                     throw new MalformedMessageException("unknown state flags " + flags);
                 }
                 int weight = in.varint();
@@ -115,7 +124,8 @@ public final class WireCodec {
                     throw new MalformedMessageException("weight " + weight);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
-                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0);
+                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0,
+                        in.varint(), (flags & 8) != 0, in.strings());
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
             case TYPE_PREPARED -> message = new WireMessage.Prepared(view, round, in.strings(), in.strings());
@@ -277,6 +287,18 @@ public final class WireCodec {
             List<Long> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 list.add(int64());
+            }
+            return list;
+        }
+
+        List<Integer> ints(int max) throws MalformedMessageException {
+            int n = varint();
+            if (n > max || n > remaining()) {
+                throw new MalformedMessageException("list of " + n + " numbers");
+            }
+            List<Integer> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(varint());
             }
             return list;
         }
