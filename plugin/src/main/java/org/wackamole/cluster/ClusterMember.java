@@ -150,6 +150,13 @@ public final class ClusterMember implements AutoCloseable {
     /** Members of the view we have had a valid message from in it (a silent coordinator sends none). */
     private final Set<Address> heardFrom = new HashSet<>();
     /**
+     * What each member of the view may hold, as far as we know: its latest state's groups, plus what
+     * the latest decision gave it, less what it said RELEASED since. A superset on purpose: the
+     * coordinator tells a round what its silent members may hold, and their groups then wait for
+     * their RELEASED instead of being taken at once beside addresses that may still be up.
+     */
+    private final Map<Address, Set<String>> mayHold = new HashMap<>();
+    /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
      */
@@ -579,6 +586,7 @@ public final class ClusterMember implements AutoCloseable {
         silent.viewChanged(newView.getMembers());
         heardFrom.clear();
         macsOf.keySet().retainAll(newView.getMembers());
+        mayHold.keySet().retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
@@ -647,7 +655,11 @@ public final class ClusterMember implements AutoCloseable {
         List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
         resyncsAsked.removeAll(answered);
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
-        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks));
+        List<String> silentHeld = new ArrayList<>();
+        for (int rank : silentRanks) {
+            mayHold.getOrDefault(view.getMembers().get(rank), Set.of()).forEach(g -> silentHeld.add(rank + ":" + g));
+        }
+        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
         ViewKey startedIn = viewKey;
         schedule(() -> goWithoutSilent(startedIn, next), SilentMembers.WAIT_MS);
         schedule(() -> {
@@ -674,7 +686,10 @@ public final class ClusterMember implements AutoCloseable {
         if (missing.isEmpty()) {
             return;
         }
-        Set<Address> added = silent.add(missing);
+        Set<Address> added = silent.add(missing.stream().filter(a -> !a.equals(channel.getAddress())).toList());
+        if (added.isEmpty()) {
+            return;
+        }
         LOG.warn("No state from {} within {} ms for round {} of view {}: going on without them; they hold nothing "
                 + "until they answer (a hung member, another wire version, or a bare channel with the farm key)",
                 added, SilentMembers.WAIT_MS, started, viewKey);
@@ -773,6 +788,7 @@ public final class ClusterMember implements AutoCloseable {
         }
         states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
         learnMacs(src, s);
+        mayHold.put(src, new HashSet<>(s.held()));
         if (silent.isSilent(src) && isCoordinator()) {
             silent.spoke(src);
             LOG.info("{} ({}) answers again: it takes part from the next round", src, s.node());
@@ -823,7 +839,20 @@ public final class ClusterMember implements AutoCloseable {
             resync = 0;
         }
         List<Address> members = new ArrayList<>(got.keySet());
-        RoundInput input = RoundInput.of(members, got,
+        Map<Address, Set<String>> silentHeld = new LinkedHashMap<>();
+        for (Address a : SilentMembers.ofRanks(view.getMembers(), roundParams.silent())) {
+            silentHeld.put(a, new LinkedHashSet<>());
+        }
+        for (String entry : roundParams.silentHeld()) {
+            int colon = entry.indexOf(':');
+            int rank = colon > 0 ? parseRank(entry.substring(0, colon)) : -1;
+            String g = colon > 0 ? entry.substring(colon + 1) : null;
+            Set<String> of = rank >= 0 && rank < view.size() ? silentHeld.get(view.getMembers().get(rank)) : null;
+            if (of != null && config.group(g) != null) {
+                of.add(g);
+            }
+        }
+        RoundInput input = RoundInput.of(members, got, silentHeld,
                 config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
                 config.balancePerRound(), config.identities());
         if (input.anyMature() && !mature) {
@@ -839,6 +868,14 @@ public final class ClusterMember implements AutoCloseable {
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
+        names.forEach((a, name) -> {
+            Set<String> may = mayHold.computeIfAbsent(a, k -> new HashSet<>());
+            may.addAll(allocation.groupsOf(name));
+            Set<String> claimed = input.request().claims().get(name);
+            if (claimed != null) {
+                may.addAll(claimed);
+            }
+        });
         pendingBalance = allocation.pendingBalanceMoves();
         String me = names.get(channel.getAddress());
         Set<String> mine = allocation.groupsOf(me);
@@ -876,6 +913,13 @@ public final class ClusterMember implements AutoCloseable {
             ViewKey decidedView = viewKey;
             schedule(() -> {
                 if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
+                    Set<String> silentNames = new HashSet<>();
+                    silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
+                    if (awaitingRelease.values().stream().allMatch(silentNames::containsAll)) {
+                        // Only silent members hold them: a new round would wait the same. They come when those speak.
+                        LOG.debug("Waiting for silent members to release {}", awaitingRelease.keySet());
+                        return;
+                    }
                     LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
                             awaitingRelease.keySet(), RELEASE_WAIT_MS);
                     requestRound("release wait timed out");
@@ -954,6 +998,10 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
+        Set<String> may = mayHold.get(src);
+        if (may != null) {
+            r.groups().forEach(may::remove);
+        }
         Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
         for (String g : r.groups()) {
             byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
@@ -1024,6 +1072,14 @@ public final class ClusterMember implements AutoCloseable {
             at += n;
         }
         return result;
+    }
+
+    private static int parseRank(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void onRoundRequest(WireMessage.RoundRequest r) {

@@ -27,12 +27,23 @@ record RoundInput(AllocationRequest request, Map<Address, String> names, boolean
 
     static RoundInput of(List<Address> members, Map<Address, WireMessage.State> states, int quorum, int perRound,
                          List<String> pool) {
+        return of(members, states, Map.of(), quorum, perRound, pool);
+    }
+
+    /**
+     * @param silentHeld the round's silent members (in view order) with what the coordinator last knew
+     *                   them to hold: in the request as members that may hold nothing, under names no
+     *                   speaking member can take, so that their groups move off them as planned moves
+     *                   (the new owner waits for their RELEASED) rather than being taken at once
+     */
+    static RoundInput of(List<Address> members, Map<Address, WireMessage.State> states, Map<Address, Set<String>> silentHeld,
+                         int quorum, int perRound, List<String> pool) {
         boolean anyMature = members.stream().anyMatch(a -> states.get(a).mature());
         boolean quorate = quorum == 0 || members.size() >= quorum;
         Map<Address, String> nodes = new LinkedHashMap<>();
         members.forEach(a -> nodes.put(a, states.get(a).node()));
         NameClaims claimsOfNames = NameClaims.of(members, nodes);
-        Map<Address, String> names = claimsOfNames.names();
+        Map<Address, String> names = new LinkedHashMap<>(claimsOfNames.names());
         ConfigAgreement config = ConfigAgreement.of(members, states, names);
         List<Member> engineMembers = new ArrayList<>();
         Map<String, Set<String>> claims = new LinkedHashMap<>();
@@ -44,8 +55,20 @@ record RoundInput(AllocationRequest request, Map<Address, String> names, boolean
             engineMembers.add(new Member(name, s.weight(), mayHold, Set.copyOf(s.preferred()), Set.copyOf(s.declined())));
             claims.put(name, Set.copyOf(s.held()));
         }
+        java.util.Set<String> taken = new java.util.HashSet<>(names.values());
+        int n = 0;
+        for (Map.Entry<Address, Set<String>> e : silentHeld.entrySet()) {
+            String name = "(silent " + (n++) + ")";
+            while (!taken.add(name)) {
+                name += "#";
+            }
+            names.put(e.getKey(), name);
+            engineMembers.add(new Member(name, 1, false, Set.of(), Set.of()));
+            claims.put(name, Set.copyOf(e.getValue()));
+        }
         int engineRound = perRound == 0 || perRound == org.wackamole.config.WackamoleConfig.ALL ? AllocationRequest.ALL : perRound;
-        return new RoundInput(new AllocationRequest(engineMembers, pool, claims, engineRound), names, anyMature, quorate,
+        return new RoundInput(new AllocationRequest(engineMembers, pool, claims, engineRound),
+                java.util.Collections.unmodifiableMap(names), anyMature, quorate,
                 claimsOfNames.duplicates(), config);
     }
 

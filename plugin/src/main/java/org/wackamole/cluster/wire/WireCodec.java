@@ -54,6 +54,7 @@ public final class WireCodec {
             r.resyncs().forEach(out::int64);
             out.varint(r.silent().size());
             r.silent().forEach(out::varint);
+            out.strings(r.silentHeld());
         } else if (message instanceof WireMessage.State s) {
             out.b(TYPE_STATE);
             header(out, s);
@@ -112,7 +113,7 @@ public final class WireCodec {
         WireMessage message;
         switch (type) {
             case TYPE_ROUND -> message = new WireMessage.Round(view, round, in.varint(), in.varint(), in.longs(MAX_RESYNCS),
-                    in.ints(MAX_LIST));
+                    in.ints(MAX_LIST), in.strings());
             case TYPE_STATE -> {
                 String node = in.string();
                 int flags = in.u8();

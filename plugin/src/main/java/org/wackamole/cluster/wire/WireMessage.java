@@ -19,15 +19,20 @@ public sealed interface WireMessage {
      * @param silent  ranks in the view of the members this round goes without (they sent no state when
      *                asked, see {@code SilentMembers}): they hold nothing in it, and the sender is the
      *                first member of the view not among them
+     * @param silentHeld what the sender last knew the silent members to hold, as {@code rank:identity}:
+     *                   their groups move off them only once they say RELEASED (a silent member may be
+     *                   merely slow, its addresses still up)
      */
-    record Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs, List<Integer> silent) implements WireMessage {
+    record Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs, List<Integer> silent,
+                 List<String> silentHeld) implements WireMessage {
         public Round {
             resyncs = List.copyOf(resyncs);
             silent = List.copyOf(silent);
+            silentHeld = List.copyOf(silentHeld);
         }
 
         public Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs) {
-            this(view, round, perRound, quorum, resyncs, List.of());
+            this(view, round, perRound, quorum, resyncs, List.of(), List.of());
         }
 
         public Round(ViewKey view, int round, int perRound, int quorum) {
