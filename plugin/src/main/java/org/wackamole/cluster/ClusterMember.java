@@ -882,8 +882,9 @@ public final class ClusterMember implements AutoCloseable {
         excludedByLastDecision = !input.eligible(channel.getAddress());
 
         roundNames = names;
-        Map<String, Set<String>> claims = new LinkedHashMap<>();
-        got.forEach((a, st) -> claims.put(names.get(a), Set.copyOf(st.held())));
+        // The speaking members' states and what the round says its silent members may hold: a group one of
+        // them may hold moves off it only on its RELEASED.
+        Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
         Map<String, Set<String>> alreadyReleased = new HashMap<>();
         releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
             String who = names.get(a);
