@@ -26,7 +26,7 @@ public final class BareChannel {
         settings.put("wackamole.node", args[1]);
         settings.put("wackamole.jgroups.bindAddress", args[2]);
         settings.put("wackamole.jgroups.config", args[3]);
-        settings.put("wackamole.vips", "198.51.100.250"); // required by the model, never used: nothing is held
+        settings.put("wackamole.vips", "veth0:198.51.100.250"); // required by the model, never used: nothing is held
         for (int i = 4; i < args.length; i++) {
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
