@@ -208,4 +208,55 @@ class MembersThatCannotStallTest {
             assertThat(new ArrayList<>(farm.nodes.get("b").member.status().silentMembers())).containsExactly("old");
         }
     }
+
+    /**
+     * A hung protocol thread: b's loop stops, its channel stays in the view and its addresses stay up. The others go
+     * without it but leave its groups where they are (one holder: they would wait for its RELEASED), and a death of
+     * another holder is still covered within 2 s.
+     */
+    @Test
+    void aHungMemberKeepsItsGroupsAndDoesNotStallFailover() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(6)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            Set<String> bHeld = farm.nodes.get("b").network.held();
+            farm.nodes.get("b").member.halt();
+            farm.kill("c");
+            long killed = System.nanoTime();
+            long failover = awaitCovered(farm, List.of("a", "b"), killed);
+            LOG.info("failover of c with b hung: {} ms", failover);
+            assertThat(failover).isLessThanOrEqualTo(FAILOVER_MS);
+            awaitSilentReported(farm, "b", List.of("a"));
+            Thread.sleep(1500); // and it stays so: b's groups on b's host only, the rest on a
+            assertThat(farm.nodes.get("b").network.held()).isEqualTo(bHeld);
+            assertThat(awaitCovered(farm, List.of("a", "b"), System.nanoTime())).isNotNegative();
+            ClusterScenariosTest.assertNoViolations(farm, FAILOVER_MS);
+        }
+    }
+
+    /**
+     * wackamole.network=memory joins a cluster of its own, so it never meets the farm; memory-in-farm joins it and
+     * holds nothing beside real members (OBSERVING).
+     */
+    @Test
+    void aDryRunJoinsTheFarmOnlyWhenItSaysSo() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(4)) {
+            farm.start("a");
+            farm.start("b");
+            farm.awaitSettled(SETTLE);
+            InJvmFarm.Node dry = farm.start("dry", "wackamole.network", "memory");
+            InJvmFarm.Node watcher = farm.start("watcher", "wackamole.network", "memory-in-farm");
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                assertThat(dry.member.status().cluster()).isEqualTo(farm.cluster + WackamoleConfig.DRY_RUN_SUFFIX);
+                assertThat(dry.member.status().members()).containsExactly("dry");
+                assertThat(watcher.member.status().state()).isEqualTo(MemberState.OBSERVING);
+                assertThat(farm.nodes.get("a").member.status().members()).contains("watcher").doesNotContain("dry");
+                assertThat(awaitCovered(farm, List.of("a", "b"), System.nanoTime())).isNotNegative();
+            });
+            assertThat(watcher.network.held()).isEmpty();
+            assertThat(farm.nodes.get("a").member.status().configDifferences()).anyMatch(d -> d.startsWith("watcher: network=memory-in-farm"));
+        }
+    }
 }
