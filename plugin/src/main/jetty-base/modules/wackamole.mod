@@ -57,7 +57,9 @@ etc/wackamole.xml
 # wackamole.partition=all
 # wackamole.quorum=
 
-## 'linux' holds VIPs for real; 'memory' is a dry run that touches no interface.
+## 'linux' holds VIPs for real; 'memory' is a dry run that touches no interface, in a cluster of its own
+## (wackamole.cluster + '-dry-run'); 'memory-in-farm' is a dry run that joins wackamole.cluster and holds
+## nothing while real members are in it.
 # wackamole.network=linux
 
 ## Announcements after taking a VIP (the first at once), their spacing, and a periodic refresh (0s: off).

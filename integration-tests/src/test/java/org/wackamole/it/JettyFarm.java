@@ -197,6 +197,48 @@ public final class JettyFarm implements AutoCloseable {
         return "198.51.100." + (HOSTS.indexOf(host) + 1) + ":" + jmxPort;
     }
 
+    /**
+     * Per-host settings, e.g. another {@code wackamole.node} or pool on one host: appended to the host's
+     * {@code start.d/wackamole.ini} (a later line wins), before {@link #start}. Jetty hosts only.
+     */
+    public void setting(String host, String key, String value) throws IOException {
+        if (tomcats.containsKey(host)) {
+            throw new IllegalArgumentException(host + " runs Tomcat: per-host settings are for Jetty hosts");
+        }
+        Path ini = work.resolve(host).resolve("start.d/wackamole.ini");
+        Files.writeString(ini, Files.readString(ini) + "\n" + key + "=" + value + "\n");
+    }
+
+    /**
+     * Starts, in the namespace of {@code host} (e.g. the client c), a JVM running a bare JGroups channel with the
+     * farm's stack and key, named {@code name} ({@link BareChannel}): a member in the view that never sends a
+     * state. Returns once it is connected; {@link #kill kill(name)} or {@link #close} ends it.
+     */
+    public void startBareChannel(String host, String name, String jgroupsConfig) throws Exception {
+        net.execStatus(host, "ip", "route", "replace", "224.0.0.0/4", "dev", "veth0");
+        Path log = work.resolve("bare-" + name + "-" + System.nanoTime() + ".log");
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), BareChannel.class.getName(),
+                cluster, name, "198.51.100." + (host.equals("c") ? HOSTS.size() + 1 : HOSTS.indexOf(host) + 1), jgroupsConfig));
+        farmKey.forEach(cmd::add);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.put(name, p);
+        logs.put(name, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            if (text.contains(BareChannel.CONNECTED)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new IOException(name + " exited while connecting:\n" + text);
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(name + " did not connect in 60 s:\n" + Files.readString(log));
+    }
+
     /** Starts the host's Jetty and waits until it has started (its VIPs follow within a round). */
     public void start(String host) throws Exception {
         Path base = work.resolve(host);

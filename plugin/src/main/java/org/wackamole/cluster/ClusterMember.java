@@ -111,7 +111,7 @@ public final class ClusterMember implements AutoCloseable {
     private final MessageAuthenticator authenticator;
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop;
-    private final int poolDigest;
+    private final ConfigDigest configDigest;
     /** The configured preferences, then the groups an operator moved here ({@link #take}); replaced, never mutated. */
     private volatile List<String> preferred;
     private volatile JChannel channel;
@@ -158,6 +158,27 @@ public final class ClusterMember implements AutoCloseable {
     private boolean excludedByLastDecision;
     private boolean quorate = true;
     private boolean strangersReported;
+    /** Members of the view that sent no state when asked; see {@link SilentMembers}. */
+    private final SilentMembers silent = new SilentMembers();
+    /** The rank in the view of the sender of the round we answer (states must answer the same ROUND). */
+    private int roundStarter;
+    /** Why the last decided round let this member hold nothing although it asked to: DUPLICATE_NAME, MISCONFIGURED, OBSERVING. */
+    private MemberState refusal;
+    private List<String> configDifferences = List.of();
+    /** What was last logged about names and configuration, so that each change is logged once. */
+    private String reportedNames = "";
+    private String reportedConfig = "";
+    /** Hardware addresses per member of the view, to tell the network which hosts are silent members'. */
+    private final Map<Address, List<String>> macsOf = new HashMap<>();
+    /** Members of the view we have had a valid message from in it (a silent coordinator sends none). */
+    private final Set<Address> heardFrom = new HashSet<>();
+    /**
+     * What each member of the view may hold, as far as we know: its latest state's groups, plus what
+     * the latest decision gave it, less what it said RELEASED since. A superset on purpose: the
+     * coordinator tells a round what its silent members may hold, and their groups then wait for
+     * their RELEASED instead of being taken at once beside addresses that may still be up.
+     */
+    private final Map<Address, Set<String>> mayHold = new HashMap<>();
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
@@ -205,7 +226,7 @@ public final class ClusterMember implements AutoCloseable {
         this.network = Objects.requireNonNull(network, "network");
         this.channels = Objects.requireNonNull(channels, "channels");
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
-        this.poolDigest = config.groups().stream().map(VipGroup::toString).toList().hashCode();
+        this.configDigest = ConfigDigest.of(config);
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-" + config.node());
@@ -664,8 +685,15 @@ public final class ClusterMember implements AutoCloseable {
         awaitingPrepared.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncsAsked.clear();
+        silent.viewChanged(newView.getMembers());
+        heardFrom.clear();
+        macsOf.keySet().retainAll(newView.getMembers());
+        mayHold.keySet().retainAll(newView.getMembers());
+        tellKnownMembers();
         if (isCoordinator()) {
             startRound();
+        } else {
+            scheduleCoordinatorCheck();
         }
         if (resync != 0) {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
@@ -712,6 +740,7 @@ public final class ClusterMember implements AutoCloseable {
                     + " ahead of round " + round);
             return;
         }
+        heardFrom.add(src);
         if (m instanceof WireMessage.Round r) {
             onRound(src, r);
         } else if (m instanceof WireMessage.State s) {
@@ -748,8 +777,14 @@ public final class ClusterMember implements AutoCloseable {
         int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
         List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
         resyncsAsked.removeAll(answered);
-        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered));
+        List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
+        List<String> silentHeld = new ArrayList<>();
+        for (int rank : silentRanks) {
+            mayHold.getOrDefault(view.getMembers().get(rank), Set.of()).forEach(g -> silentHeld.add(rank + ":" + g));
+        }
+        send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
         ViewKey startedIn = viewKey;
+        schedule(() -> goWithoutSilent(startedIn, next), SilentMembers.WAIT_MS);
         schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && isCoordinator() && (round < next || !decided) && lastRoundStarted == next) {
                 LOG.warn("Round {} of view {} did not complete in {} ms; starting another", next, viewKey, ROUND_TIMEOUT_MS);
@@ -758,15 +793,86 @@ public final class ClusterMember implements AutoCloseable {
         }, ROUND_TIMEOUT_MS);
     }
 
+    /**
+     * The coordinator's bounded wait: members that have not answered round {@code started} by now
+     * are named silent, and a round without them starts (see {@link SilentMembers}).
+     */
+    private void goWithoutSilent(ViewKey startedIn, int started) {
+        if (stopped || !startedIn.equals(viewKey) || !isCoordinator() || lastRoundStarted != started
+                || (round == started && decided)) {
+            return;
+        }
+        Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+        List<Address> missing = SilentMembers.speaking(view.getMembers(), silent.silent()).stream()
+                .filter(a -> !got.containsKey(a) || got.get(a).starter() != view.getMembers().indexOf(channel.getAddress()))
+                .toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Set<Address> added = silent.add(missing.stream().filter(a -> !a.equals(channel.getAddress())).toList());
+        if (added.isEmpty()) {
+            return;
+        }
+        LOG.warn("No state from {} within {} ms for round {} of view {}: going on without them; they hold nothing "
+                + "until they answer (a hung member, another wire version, or a bare channel with the farm key)",
+                added, SilentMembers.WAIT_MS, started, viewKey);
+        tellKnownMembers();
+        startRound();
+    }
+
+    /**
+     * A member that has seen no valid ROUND {@link SilentMembers#WAIT_MS} after a view goes without
+     * the coordinator; if that makes it the first member not silent, it starts the rounds.
+     */
+    private void scheduleCoordinatorCheck() {
+        ViewKey in = viewKey;
+        schedule(() -> {
+            if (stopped || view == null || !in.equals(viewKey) || roundParams != null || isCoordinator()) {
+                return;
+            }
+            Address coordinator = SilentMembers.coordinator(view.getMembers(), silent.silent());
+            if (heardFrom.contains(coordinator)) {
+                // It speaks, its ROUND went missing (JGroups notices such a gap at the sender's next message): ask.
+                requestRound("no round seen in this view");
+                scheduleCoordinatorCheck();
+                return;
+            }
+            silent.add(List.of(coordinator));
+            LOG.warn("No round from coordinator {} within {} ms of view {}: going on without it", coordinator,
+                    SilentMembers.WAIT_MS, viewKey);
+            tellKnownMembers();
+            if (isCoordinator()) {
+                startRound();
+            } else {
+                scheduleCoordinatorCheck();
+            }
+        }, SilentMembers.WAIT_MS);
+    }
+
     private void onRound(Address src, WireMessage.Round r) {
-        if (!src.equals(view.getCoord()) || r.round() <= round) {
+        List<Address> members = view.getMembers();
+        if (!SilentMembers.fromCoordinator(members, src, r.silent()) || r.round() <= round) {
             dropped++;
             return;
         }
         round = r.round();
         roundParams = r;
+        roundStarter = members.indexOf(src);
         decided = false;
         rounds++;
+        Set<Address> silentBefore = Set.copyOf(silent.silent());
+        silent.adopt(members, r.silent());
+        if (!silent.silent().equals(silentBefore)) {
+            tellKnownMembers();
+        }
+        if (silent.isSilent(channel.getAddress())) {
+            // The others go without us and may already hold what we hold: let go first, then answer
+            // (our state tells the coordinator we speak again; the next round takes us back).
+            if (!held.isEmpty() || !prepared.isEmpty()) {
+                LOG.warn("Round {} of view {} names me silent (I did not answer in time): releasing everything", round, viewKey);
+            }
+            releaseAll("named silent by round " + round);
+        }
 
         // Whatever the previous round still waited for is abandoned before our state goes out (a
         // hand-over not begun leaves the group here, and the state says so). Prepared groups stay
@@ -778,8 +884,9 @@ public final class ClusterMember implements AutoCloseable {
         releasedBy.keySet().removeIf(k -> k < round);
         preparedBy.keySet().removeIf(k -> k < round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
-                config.weight(), poolDigest, preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
-                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0));
+                config.weight(), configDigest.digest(), preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
+                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0, roundStarter, !config.network().real(),
+                configDigest.entries()));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
         // from a member not yet in the receiver's view, and only notices the gap at the sender's next
@@ -803,7 +910,14 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
-        learnMacs(s);
+        learnMacs(src, s);
+        mayHold.put(src, new HashSet<>(s.held()));
+        if (silent.isSilent(src) && isCoordinator()) {
+            silent.spoke(src);
+            LOG.info("{} ({}) answers again: it takes part from the next round", src, s.node());
+            tellKnownMembers();
+            requestRound(s.node() + " answers again");
+        }
         if (s.round() == round) {
             tryDecide();
         }
@@ -813,13 +927,28 @@ public final class ClusterMember implements AutoCloseable {
         if (decided || roundParams == null || roundParams.round() != round) {
             return;
         }
-        Map<Address, WireMessage.State> got = states.get(round);
-        if (got == null || !got.keySet().containsAll(view.getMembers())) {
+        Map<Address, WireMessage.State> all = states.get(round);
+        if (all == null) {
             return;
+        }
+        Set<Address> without = SilentMembers.ofRanks(view.getMembers(), roundParams.silent());
+        Map<Address, WireMessage.State> got = new LinkedHashMap<>();
+        for (Address a : SilentMembers.speaking(view.getMembers(), without)) {
+            WireMessage.State s = all.get(a);
+            if (s == null || s.starter() != roundStarter) {
+                return; // not in, or an answer to another ROUND of the same number
+            }
+            got.put(a, s);
         }
         decided = true;
         everDecided = true;
-        decide(got);
+        if (without.contains(channel.getAddress())) {
+            // Named silent: the others decide without us; we hold nothing in this round.
+            excludedByLastDecision = true;
+            checkHandedOver();
+        } else {
+            decide(got);
+        }
         if (roundWanted && isCoordinator()) {
             startRound();
         }
@@ -832,30 +961,53 @@ public final class ClusterMember implements AutoCloseable {
             LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
             resync = 0;
         }
-        RoundInput input = RoundInput.of(view.getMembers(), view.getCoord(), got, roundParams, config.identities());
+        List<Address> members = new ArrayList<>(got.keySet());
+        Map<Address, Set<String>> silentHeld = new LinkedHashMap<>();
+        for (Address a : SilentMembers.ofRanks(view.getMembers(), roundParams.silent())) {
+            silentHeld.put(a, new LinkedHashSet<>());
+        }
+        for (String entry : roundParams.silentHeld()) {
+            int colon = entry.indexOf(':');
+            int rank = colon > 0 ? parseRank(entry.substring(0, colon)) : -1;
+            String g = colon > 0 ? entry.substring(colon + 1) : null;
+            Set<String> of = rank >= 0 && rank < view.size() ? silentHeld.get(view.getMembers().get(rank)) : null;
+            if (of != null && config.group(g) != null) {
+                of.add(g);
+            }
+        }
+        RoundInput input = RoundInput.of(members, got, silentHeld,
+                config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
+                config.balancePerRound(), config.identities());
         if (input.anyMature() && !mature) {
             becomeMature("a mature peer is in the cluster");
         }
         quorate = input.quorate();
-        if (input.poolMismatch().contains(channel.getAddress())) {
-            LOG.error("My wackamole.vips differs from the coordinator's: I hold nothing until the pools agree");
-        }
+        reportNamesAndConfig(input, got);
         if (!quorate && !held.isEmpty()) {
-            LOG.warn("Partition of {} is below wackamole.quorum={}: releasing everything", view.size(), roundParams.quorum());
+            LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", members.size(), config.quorum());
         }
         Allocation allocation = Allocator.allocate(input.request());
         Map<Address, String> names = input.names();
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
+        names.forEach((a, name) -> {
+            Set<String> may = mayHold.computeIfAbsent(a, k -> new HashSet<>());
+            may.addAll(allocation.groupsOf(name));
+            Set<String> claimed = input.request().claims().get(name);
+            if (claimed != null) {
+                may.addAll(claimed);
+            }
+        });
         pendingBalance = allocation.pendingBalanceMoves();
         String me = names.get(channel.getAddress());
         Set<String> mine = allocation.groupsOf(me);
         excludedByLastDecision = !input.eligible(channel.getAddress());
 
         roundNames = names;
-        Map<String, Set<String>> claims = new LinkedHashMap<>();
-        got.forEach((a, st) -> claims.put(names.get(a), Set.copyOf(st.held())));
+        // The speaking members' states and what the round says its silent members may hold: a group one of
+        // them may hold moves off it only on its RELEASED.
+        Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
         Map<String, Set<String>> alreadyReleased = new HashMap<>();
         releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
             String who = names.get(a);
@@ -885,6 +1037,13 @@ public final class ClusterMember implements AutoCloseable {
             ViewKey decidedView = viewKey;
             schedule(() -> {
                 if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
+                    Set<String> silentNames = new HashSet<>();
+                    silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
+                    if (awaitingRelease.values().stream().allMatch(silentNames::containsAll)) {
+                        // Only silent members hold them: a new round would wait the same. They come when those speak.
+                        LOG.debug("Waiting for silent members to release {}", awaitingRelease.keySet());
+                        return;
+                    }
                     LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
                             awaitingRelease.keySet(), RELEASE_WAIT_MS);
                     requestRound("release wait timed out");
@@ -963,6 +1122,10 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
+        Set<String> may = mayHold.get(src);
+        if (may != null) {
+            r.groups().forEach(may::remove);
+        }
         Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
         for (String g : r.groups()) {
             if (config.group(g) != null) { // only our pool's groups are kept: nothing else can be waited for
@@ -1037,6 +1200,14 @@ public final class ClusterMember implements AutoCloseable {
         return result;
     }
 
+    private static int parseRank(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private void onRoundRequest(WireMessage.RoundRequest r) {
         if (isCoordinator()) {
             LOG.debug("Round requested: {}", r.reason());
@@ -1055,7 +1226,7 @@ public final class ClusterMember implements AutoCloseable {
             resyncsAsked.add(resync);
         }
         if (!isCoordinator()) {
-            send(view.getCoord(), new WireMessage.RoundRequest(viewKey, round, reason, resync));
+            send(SilentMembers.coordinator(view.getMembers(), silent.silent()), new WireMessage.RoundRequest(viewKey, round, reason, resync));
         } else if (round < lastRoundStarted || !decided) {
             roundWanted = true; // one round at a time; the next starts when this one is decided
         } else {
@@ -1136,13 +1307,74 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    private void learnMacs(WireMessage.State s) {
+    private void learnMacs(Address src, WireMessage.State s) {
         boolean changed = false;
         for (String mac : s.macs()) {
             changed |= !s.node().equals(memberMacs.put(mac, s.node()));
         }
+        if (s.macs().size() <= MAX_MEMBER_MACS && !s.macs().equals(macsOf.put(src, s.macs()))) {
+            changed = true;
+        }
         if (changed) {
-            network.knownMembers(Map.copyOf(memberMacs));
+            tellKnownMembers();
+        }
+    }
+
+    /**
+     * Tells the network whose hosts are members: a host that answers ARP for an address we take is a
+     * stale holder if its member left or died (we take over), but not if its member is still in the
+     * view and merely silent (a hung protocol thread keeps its addresses, its server may still serve):
+     * then the answer refuses the acquisition, as a foreign host's does, and the group stays where
+     * the outside sees it until that member speaks again or leaves the view.
+     */
+    private void tellKnownMembers() {
+        Map<String, String> known = new HashMap<>(memberMacs);
+        for (Address a : silent.silent()) {
+            macsOf.getOrDefault(a, List.of()).forEach(known::remove);
+        }
+        network.knownMembers(Map.copyOf(known));
+    }
+
+    /** Logs once per change who may not hold VIPs for its name or configuration, and why. */
+    private void reportNamesAndConfig(RoundInput input, Map<Address, WireMessage.State> got) {
+        Address me = channel.getAddress();
+        List<String> duplicates = input.duplicates().stream()
+                .map(a -> got.get(a).node() + " (" + a + ", known as " + input.names().get(a) + ")").sorted().toList();
+        String names = String.join("; ", duplicates);
+        if (!names.equals(reportedNames)) {
+            reportedNames = names;
+            if (input.duplicates().contains(me)) {
+                LOG.error("Another member of the view already calls itself '{}' (it joined first): I claim no VIP until "
+                        + "wackamole.node is unique (state DUPLICATE_NAME)", config.node());
+            } else if (!duplicates.isEmpty()) {
+                LOG.error("Members using a name already taken hold nothing until renamed (set a distinct wackamole.node "
+                        + "on each): {}", duplicates);
+            } else {
+                LOG.info("Every member's name is unique again");
+            }
+        }
+        configDifferences = input.config().differences();
+        String cfg = String.join("; ", configDifferences);
+        if (!cfg.equals(reportedConfig)) {
+            reportedConfig = cfg;
+            if (configDifferences.isEmpty()) {
+                LOG.info("Every member's configuration agrees again");
+            } else if (input.config().misconfigured().contains(me)) {
+                LOG.error("My configuration differs from the farm's reference (held by most members; on a tie, by the "
+                        + "first in the view): I claim no VIP until it agrees (state MISCONFIGURED): {}", configDifferences);
+            } else {
+                LOG.warn("Configurations differ in the cluster (members that differ from the reference hold nothing): {}",
+                        configDifferences);
+            }
+        }
+        if (input.duplicates().contains(me)) {
+            refusal = MemberState.DUPLICATE_NAME;
+        } else if (input.config().observers().contains(me)) {
+            refusal = MemberState.OBSERVING;
+        } else if (input.config().misconfigured().contains(me)) {
+            refusal = MemberState.MISCONFIGURED;
+        } else {
+            refusal = null;
         }
     }
 
@@ -1468,8 +1700,10 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /** Whether this member starts the rounds: the first member of the view not named silent. */
     private boolean isCoordinator() {
-        return view != null && channel != null && Objects.equals(view.getCoord(), channel.getAddress());
+        return view != null && channel != null
+                && Objects.equals(SilentMembers.coordinator(view.getMembers(), silent.silent()), channel.getAddress());
     }
 
     static ViewKey keyOf(View v) {
@@ -1491,6 +1725,8 @@ public final class ClusterMember implements AutoCloseable {
             state = MemberState.JOINING;
         } else if (resync != 0) {
             state = MemberState.PAUSED;
+        } else if (refusal != null) {
+            state = refusal;
         } else if (!mature) {
             state = MemberState.MATURING;
         } else if (!eligible || leaving) {
@@ -1502,12 +1738,12 @@ public final class ClusterMember implements AutoCloseable {
         }
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
-                view == null ? null : String.valueOf(view.getCoord()),
+                view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
                 new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis,
                         dropped + rejections.count(), rounds, pausesSeen, conflicts, rejections.count()),
-                lastConflict, handoverMode);
+                lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(), configDifferences);
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }

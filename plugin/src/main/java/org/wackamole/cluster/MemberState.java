@@ -15,6 +15,18 @@ public enum MemberState {
      * frozen VM): holding nothing until a round started after the pause confirms the view.
      */
     PAUSED,
+    /**
+     * Another member of the view, earlier in view order, already uses this {@code wackamole.node}:
+     * holding nothing until the name is unique.
+     */
+    DUPLICATE_NAME,
+    /**
+     * This member's pool, partition or balance settings differ from the farm's reference (those of
+     * most members; on a tie, of the first in the view): holding nothing until they agree.
+     */
+    MISCONFIGURED,
+    /** A dry run ({@code wackamole.network=memory-in-farm}) in a cluster with real members: holding nothing. */
+    OBSERVING,
     /** Drained (operator, health check or failure): in the cluster but holding nothing. */
     DRAINED,
     /** Left the cluster. */

@@ -10,6 +10,8 @@ import org.wackamole.network.HandoverMode;
  * and tests. The allocation is the latest decision this member applied (identity to owner, null owner
  * when nobody may hold the group). {@code handoverMode} is how this member's planned moves go (JMX
  * {@code HandoverMode}): make before break when its host is set up for it, else release before acquire.
+ * {@code silentMembers}: members of the view the rounds go without (they sent no state when asked);
+ * {@code configDifferences}: how members' configurations differ from the farm's reference, one line each.
  */
 public record MemberStatus(
         MemberState state,
@@ -24,7 +26,14 @@ public record MemberStatus(
         int pendingBalanceMoves,
         Counters counters,
         String lastConflict,
-        HandoverMode handoverMode) {
+        HandoverMode handoverMode,
+        List<String> silentMembers,
+        List<String> configDifferences) {
+
+    public MemberStatus {
+        silentMembers = List.copyOf(silentMembers);
+        configDifferences = List.copyOf(configDifferences);
+    }
 
     /**
      * Monotonic counters since start.
@@ -44,6 +53,6 @@ public record MemberStatus(
 
     static MemberStatus initial(String cluster, String node) {
         return new MemberStatus(MemberState.JOINING, cluster, node, List.of(), null, null, 0, Set.of(), Map.of(), 0,
-                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0, 0), null, HandoverMode.RELEASE_BEFORE_ACQUIRE);
+                new Counters(0, 0, 0, 0, -1, 0, 0, 0, 0, 0), null, HandoverMode.RELEASE_BEFORE_ACQUIRE, List.of(), List.of());
     }
 }

@@ -33,7 +33,9 @@ public enum Setting {
     QUORUM("wackamole.quorum", null,
             "Members a partition needs to hold VIPs; required with wackamole.partition=quorum."),
     NETWORK("wackamole.network", "linux",
-            "'linux' holds VIPs for real (needs CAP_NET_ADMIN and CAP_NET_RAW); 'memory' is a dry run that only records."),
+            "'linux' holds VIPs for real (needs CAP_NET_ADMIN and CAP_NET_RAW); 'memory' is a dry run that only records,"
+                    + " in a cluster of its own (wackamole.cluster + '-dry-run'); 'memory-in-farm' is a dry run that joins"
+                    + " wackamole.cluster and holds nothing while real members are in it."),
     ANNOUNCE_COUNT("wackamole.announce.count", "3",
             "Gratuitous ARPs / neighbour advertisements sent after taking a VIP (the first at once)."),
     ANNOUNCE_INTERVAL("wackamole.announce.interval", "1s",

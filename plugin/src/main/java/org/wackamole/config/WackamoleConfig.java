@@ -28,6 +28,12 @@ public final class WackamoleConfig {
     public static final int MAX_QUORUM = 100_000;
     /** Most groups in {@code wackamole.vips}: every state lists what its member holds, and peers refuse longer lists. */
     public static final int MAX_GROUPS = 65_536;
+    /**
+     * Appended to the cluster name of a dry run ({@code wackamole.network=memory}), so that it never
+     * joins a real farm of that name; {@code memory-in-farm} joins the farm itself and holds nothing
+     * while a real member is in the view.
+     */
+    public static final String DRY_RUN_SUFFIX = "-dry-run";
 
     private final String cluster;
     private final String node;
@@ -338,9 +344,14 @@ public final class WackamoleConfig {
             String mode = get(Setting.NETWORK);
             boolean real = switch (mode) {
                 case "linux" -> true;
-                case "memory" -> false;
-                default -> throw new ConfigException(Setting.NETWORK.key(), mode, "must be 'linux' or 'memory'");
+                case "memory", "memory-in-farm" -> false;
+                default -> throw new ConfigException(Setting.NETWORK.key(), mode, "must be 'linux', 'memory' or 'memory-in-farm'");
             };
+            if (mode.equals("memory")) {
+                // A dry run must not join the real farm of the same name by accident (it would take a share of
+                // the pool and serve none of it): it meets only other dry runs, unless it opts in.
+                cluster = cluster + DRY_RUN_SUFFIX;
+            }
             int count = positive(Setting.ANNOUNCE_COUNT, get(Setting.ANNOUNCE_COUNT), 100);
             Duration interval = Durations.parse(Setting.ANNOUNCE_INTERVAL.key(), get(Setting.ANNOUNCE_INTERVAL));
             if (interval.isZero() && count > 1) {

@@ -24,7 +24,7 @@ public interface WackamoleMXBean {
     @Description("This member's name")
     String getNode();
 
-    @Description("JOINING, MATURING, RUNNING, PAUSED, MINORITY, DRAINED or STOPPED")
+    @Description("JOINING, MATURING, RUNNING, PAUSED, MINORITY, DUPLICATE_NAME, MISCONFIGURED, OBSERVING, DRAINED or STOPPED")
     String getState();
 
     @Description("Why this member holds nothing now: STARTING, UNHEALTHY, OPERATOR or LEAVING (empty: it takes its share)")
@@ -112,6 +112,12 @@ public interface WackamoleMXBean {
 
     @Description("The latest address conflict: when, which address, which MAC, stale member or foreign host (empty: none)")
     String getLastConflict();
+
+    @Description("Members of the view the rounds go without: they sent no state when asked (hung, another wire version, a bare channel); they hold nothing")
+    String[] getSilentMembers();
+
+    @Description("How members' configurations differ from the farm's reference (most members'; on a tie, the first in the view's), one line each; empty: all agree")
+    String[] getConfigDifferences();
 
     @Description("Release every VIP and hold none until resume (stays in the cluster)")
     void drain();

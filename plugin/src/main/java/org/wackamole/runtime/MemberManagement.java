@@ -81,6 +81,18 @@ final class MemberManagement implements WackamoleMXBean {
     }
 
     @Override
+    public String[] getSilentMembers() {
+        MemberStatus s = status();
+        return s == null ? NONE : s.silentMembers().toArray(NONE);
+    }
+
+    @Override
+    public String[] getConfigDifferences() {
+        MemberStatus s = status();
+        return s == null ? NONE : s.configDifferences().toArray(NONE);
+    }
+
+    @Override
     public String[] getAllocation() {
         MemberStatus s = status();
         if (s == null) {

@@ -31,7 +31,7 @@ class ClusterScenariosTest {
      */
     static final long STALE_AFTER_KILL_MS = 1500;
 
-    private static InvariantChecker.Report assertNoViolations(InJvmFarm farm, long maxGapMillis) {
+    static InvariantChecker.Report assertNoViolations(InJvmFarm farm, long maxGapMillis) {
         InvariantChecker.Report report = InvariantChecker.check(farm.log.events(),
                 new InvariantChecker.Bounds(MERGE_BOUND_MS, maxGapMillis, STALE_AFTER_KILL_MS), System.nanoTime());
         LOG.info("{}: {}", farm.cluster, report.figures());

@@ -23,12 +23,16 @@ class RoundInputTest {
         return new WireMessage.State(VIEW, 1, node, mature, eligible, 1, pool, List.of(), held, List.of());
     }
 
+    private static WireMessage.State dryRun(String node) {
+        return new WireMessage.State(VIEW, 1, node, true, true, 1, 7, List.of(), List.of(), List.of(), List.of(), false, 0, true, List.of());
+    }
+
     private RoundInput input(int quorum, WireMessage.State sa, WireMessage.State sb, WireMessage.State sc) {
         Map<Address, WireMessage.State> states = new LinkedHashMap<>();
         states.put(a, sa);
         states.put(b, sb);
         states.put(c, sc);
-        return RoundInput.of(List.of(a, b, c), a, states, new WireMessage.Round(VIEW, 1, 0, quorum), List.of("g1", "g2"));
+        return RoundInput.of(List.of(a, b, c), states, quorum, 0, List.of("g1", "g2"));
     }
 
     @Test
@@ -52,12 +56,37 @@ class RoundInputTest {
     }
 
     @Test
-    void aMemberWithAnotherPoolHoldsNothingAndDuplicateNamesAreDisambiguated() {
-        RoundInput in = input(0, state("a", true, true, 7, List.of()), state("a", true, true, 7, List.of()),
+    void aMemberWithAnotherConfigurationOrATakenNameHoldsNothing() {
+        RoundInput in = input(0, state("a", true, true, 7, List.of()), state("a", true, true, 7, List.of("g1")),
                 state("c", true, true, 8, List.of()));
         assertThat(in.poolMismatch()).containsExactly(c);
         assertThat(in.eligible(c)).isFalse();
         assertThat(in.names().get(a)).isEqualTo("a");
-        assertThat(in.names().get(b)).startsWith("a#");
+        assertThat(in.names().get(b)).isEqualTo("a#1");
+        assertThat(in.duplicates()).containsExactly(b);
+        assertThat(in.eligible(a)).isTrue();
+        assertThat(in.eligible(b)).as("the later 'a' in view order").isFalse();
+        assertThat(in.request().claims()).as("its claims still count: its groups move off it").containsEntry("a#1", java.util.Set.of("g1"));
+    }
+
+    @Test
+    void aDryRunHoldsNothingBesideRealMembersButDryRunsAloneDo() {
+        RoundInput mixed = input(0, dryRun("a"), state("b", true, true, 7, List.of()), state("c", true, true, 7, List.of()));
+        assertThat(mixed.eligible(a)).isFalse();
+        assertThat(mixed.config().observers()).containsExactly(a);
+        assertThat(mixed.eligible(b)).isTrue();
+        RoundInput dry = input(0, dryRun("a"), dryRun("b"), dryRun("c"));
+        assertThat(dry.request().members()).allMatch(Member::eligible);
+    }
+
+    @Test
+    void quorumCountsTheMembersThatAnsweredAndComesFromOwnSettings() {
+        Map<Address, WireMessage.State> states = new LinkedHashMap<>();
+        states.put(a, state("a", true, true, 7, List.of()));
+        states.put(b, state("b", true, true, 7, List.of()));
+        // c is in the view but silent: the round goes with a and b only.
+        RoundInput in = RoundInput.of(List.of(a, b), states, 3, 0, List.of("g1"));
+        assertThat(in.quorate()).isFalse();
+        assertThat(RoundInput.of(List.of(a, b), states, 2, 0, List.of("g1")).quorate()).isTrue();
     }
 }

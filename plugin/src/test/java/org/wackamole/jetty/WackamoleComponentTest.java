@@ -282,7 +282,7 @@ class WackamoleComponentTest {
             Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
             assertThat(w.getState()).isEqualTo("RUNNING");
             assertThat(w.getNode()).isEqualTo("web1");
-            assertThat(w.getCluster()).isEqualTo(cluster);
+            assertThat(w.getCluster()).as("a dry run joins a cluster of its own").isEqualTo(cluster + org.wackamole.config.WackamoleConfig.DRY_RUN_SUFFIX);
             assertThat(w.getMembers()).containsExactlyInAnyOrder("peer", "web1");
             assertThat(w.getAllocation()).hasSize(4).allMatch(s -> s.endsWith("=web1") || s.endsWith("=peer"));
             assertThat(w.getViewId()).isNotNull();

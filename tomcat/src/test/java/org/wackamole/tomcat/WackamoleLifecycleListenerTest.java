@@ -255,7 +255,7 @@ class WackamoleLifecycleListenerTest {
 
             Awaitility.await().atMost(WAIT).until(() -> w.getHeldVips().length == 2);
             assertThat(w.getNode()).isEqualTo("tc1");
-            assertThat(w.getCluster()).isEqualTo(cluster);
+            assertThat(w.getCluster()).as("a dry run joins a cluster of its own").isEqualTo(cluster + org.wackamole.config.WackamoleConfig.DRY_RUN_SUFFIX);
             assertThat(w.getMembers()).containsExactlyInAnyOrder("peer", "tc1");
             assertThat(w.getAllocation()).hasSize(4).allMatch(s -> s.endsWith("=tc1") || s.endsWith("=peer"));
             assertThat(w.getPauses()).isZero();

@@ -22,8 +22,12 @@ public final class WireCodec {
     /**
      * 2: rounds name the resync tokens they answer (a paused member's proof that a round is fresh);
      * states say whether the member hands over; PREPARED.
+     * 3: rounds name the silent members they go without; states name the ROUND they answer, say
+     * whether the member is a dry run, and carry the settings summary behind the config digest.
+     * Members of another version cannot read each other: each sees the other as silent (README,
+     * "Members that cannot stall the farm").
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int TYPE_ROUND = 1;
     static final int TYPE_STATE = 2;
     static final int TYPE_RELEASED = 3;
@@ -59,6 +63,9 @@ public final class WireCodec {
             }
             out.varint(r.resyncs().size());
             r.resyncs().forEach(out::int64);
+            out.varint(r.silent().size());
+            r.silent().forEach(out::varint);
+            out.strings(r.silentHeld());
         } else if (message instanceof WireMessage.State s) {
             out.b(TYPE_STATE);
             header(out, s);
@@ -66,16 +73,18 @@ public final class WireCodec {
                 throw new IllegalArgumentException("empty node name");
             }
             out.string(s.node());
-            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0));
+            out.b((s.mature() ? 1 : 0) | (s.eligible() ? 2 : 0) | (s.handsOver() ? 4 : 0) | (s.dryRun() ? 8 : 0));
             if (s.weight() < 1 || s.weight() > WackamoleConfig.MAX_WEIGHT) {
                 throw new IllegalArgumentException("weight " + s.weight() + " outside 1.." + WackamoleConfig.MAX_WEIGHT);
             }
             out.varint(s.weight());
-            out.int32(s.poolDigest());
+            out.int32(s.configDigest());
             out.strings(s.preferred());
             out.strings(s.held());
             out.strings(s.declined());
             out.strings(s.macs());
+            out.varint(s.starter());
+            out.strings(s.settings());
         } else if (message instanceof WireMessage.Released r) {
             out.b(TYPE_RELEASED);
             header(out, r);
@@ -126,7 +135,8 @@ public final class WireCodec {
                 if (quorum > WackamoleConfig.MAX_QUORUM) {
                     throw new MalformedMessageException("quorum " + quorum + " over " + WackamoleConfig.MAX_QUORUM);
                 }
-                message = new WireMessage.Round(view, round, perRound, quorum, in.longs(MAX_RESYNCS));
+                message = new WireMessage.Round(view, round, perRound, quorum, in.longs(MAX_RESYNCS),
+                        in.ints(MAX_LIST), in.strings());
             }
             case TYPE_STATE -> {
                 String node = in.string();
@@ -134,7 +144,7 @@ public final class WireCodec {
                     throw new MalformedMessageException("empty node name");
                 }
                 int flags = in.u8();
-                if ((flags & ~7) != 0) {
+                if ((flags & ~15) != 0) {
                     throw new MalformedMessageException("unknown state flags " + flags);
                 }
                 int weight = in.varint();
@@ -142,7 +152,8 @@ public final class WireCodec {
                     throw new MalformedMessageException("weight " + weight + " outside 1.." + WackamoleConfig.MAX_WEIGHT);
                 }
                 message = new WireMessage.State(view, round, node, (flags & 1) != 0, (flags & 2) != 0, weight,
-                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0);
+                        in.int32(), in.strings(), in.strings(), in.strings(), in.strings(), (flags & 4) != 0,
+                        in.varint(), (flags & 8) != 0, in.strings());
             }
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
             case TYPE_PREPARED -> message = new WireMessage.Prepared(view, round, in.strings(), in.strings());
@@ -310,6 +321,18 @@ public final class WireCodec {
             List<Long> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 list.add(int64());
+            }
+            return list;
+        }
+
+        List<Integer> ints(int max) throws MalformedMessageException {
+            int n = varint();
+            if (n > max || n > remaining()) {
+                throw new MalformedMessageException("list of " + n + " numbers");
+            }
+            List<Integer> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(varint());
             }
             return list;
         }

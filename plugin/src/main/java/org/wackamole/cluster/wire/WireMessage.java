@@ -16,10 +16,23 @@ public sealed interface WireMessage {
      *
      * @param resyncs the {@link RoundRequest#resync() resync tokens} of the requests this round answers:
      *                a member that asked with one knows this round started after it asked
+     * @param silent  ranks in the view of the members this round goes without (they sent no state when
+     *                asked, see {@code SilentMembers}): they hold nothing in it, and the sender is the
+     *                first member of the view not among them
+     * @param silentHeld what the sender last knew the silent members to hold, as {@code rank:identity}:
+     *                   their groups move off them only once they say RELEASED (a silent member may be
+     *                   merely slow, its addresses still up)
      */
-    record Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs) implements WireMessage {
+    record Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs, List<Integer> silent,
+                 List<String> silentHeld) implements WireMessage {
         public Round {
             resyncs = List.copyOf(resyncs);
+            silent = List.copyOf(silent);
+            silentHeld = List.copyOf(silentHeld);
+        }
+
+        public Round(ViewKey view, int round, int perRound, int quorum, List<Long> resyncs) {
+            this(view, round, perRound, quorum, resyncs, List.of(), List.of());
         }
 
         public Round(ViewKey view, int round, int perRound, int quorum) {
@@ -30,32 +43,49 @@ public sealed interface WireMessage {
     /**
      * What a member holds and wants, as of the start of a round.
      *
+     * @param configDigest digest of the settings that must agree across the farm ({@code ConfigDigest})
      * @param macs the hardware addresses of the member's VIP interfaces ({@code aa:bb:cc:dd:ee:ff}):
      *             when its JVM dies and its kernel keeps answering for its VIPs, the new holders
      *             recognise a stale member rather than a foreign host
      * @param handsOver whether this member can take part in a make-before-break hand-over (its host
      *                  can make an address local without answering ARP for it, and can point
      *                  neighbours at another host's hardware address)
+     * @param starter the rank in the view of the member whose ROUND this state answers: a round is
+     *                decided only on states answering the same ROUND
+     * @param dryRun  whether the member only records (wackamole.network=memory...)
+     * @param settings the summary behind the digest, as {@code key=value} entries, for reports
      */
     record State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
-                 int poolDigest, List<String> preferred, List<String> held, List<String> declined,
-                 List<String> macs, boolean handsOver) implements WireMessage {
+                 int configDigest, List<String> preferred, List<String> held, List<String> declined,
+                 List<String> macs, boolean handsOver, int starter, boolean dryRun, List<String> settings) implements WireMessage {
         public State {
             preferred = List.copyOf(preferred);
             held = List.copyOf(held);
             declined = List.copyOf(declined);
             macs = List.copyOf(macs);
+            settings = List.copyOf(settings);
         }
 
         public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
-                     int poolDigest, List<String> preferred, List<String> held, List<String> declined,
+                     int configDigest, List<String> preferred, List<String> held, List<String> declined,
+                     List<String> macs, boolean handsOver) {
+            this(view, round, node, mature, eligible, weight, configDigest, preferred, held, declined, macs, handsOver, 0, false, List.of());
+        }
+
+        public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
+                     int configDigest, List<String> preferred, List<String> held, List<String> declined,
                      List<String> macs) {
-            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, macs, false);
+            this(view, round, node, mature, eligible, weight, configDigest, preferred, held, declined, macs, false);
         }
 
         public State(ViewKey view, int round, String node, boolean mature, boolean eligible, int weight,
-                     int poolDigest, List<String> preferred, List<String> held, List<String> declined) {
-            this(view, round, node, mature, eligible, weight, poolDigest, preferred, held, declined, List.of(), false);
+                     int configDigest, List<String> preferred, List<String> held, List<String> declined) {
+            this(view, round, node, mature, eligible, weight, configDigest, preferred, held, declined, List.of(), false);
+        }
+
+        /** The digest under its former name (wire version 2 called it the pool digest). */
+        public int poolDigest() {
+            return configDigest;
         }
     }
 

@@ -31,7 +31,10 @@ class WireCodecTest {
                 new WireMessage.Released(new ViewKey(0, 0, Long.MAX_VALUE), 0, List.of()),
                 new WireMessage.RoundRequest(VIEW, 9, "drain"),
                 new WireMessage.Round(VIEW, 5, 0, 0, List.of(1L, -7L, Long.MAX_VALUE)),
-                new WireMessage.RoundRequest(VIEW, 3, "resync after a pause", -42L));
+                new WireMessage.RoundRequest(VIEW, 3, "resync after a pause", -42L),
+                new WireMessage.Round(VIEW, 6, 1, 2, List.of(), List.of(0, 3, 1_000), List.of("0:198.51.100.10", "3:2001:db8::1")),
+                new WireMessage.State(VIEW, 6, "web3", true, true, 2, 11, List.of(), List.of("198.51.100.10"), List.of(), List.of(), false,
+                        1, true, List.of("vips=4 groups #0a1b2c3d", "partition=all", "interfaces=veth0")));
     }
 
     @Test
@@ -56,12 +59,15 @@ class WireCodecTest {
     void rejectsForeignTruncatedAndFutureMessages() {
         byte[] good = WireCodec.encode(samples().get(2));
         byte[] otherVersion = good.clone();
-        otherVersion[1] = 1; // the previous version, without resync tokens: kept out, visibly
+        otherVersion[1] = 2; // the previous version, without silent members and config summaries: kept out, visibly
+        assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 2");
+        otherVersion[1] = 1;
         assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 1");
-        otherVersion[1] = 3;
+        otherVersion[1] = 4;
         assertThatThrownBy(() -> WireCodec.decode(otherVersion, 0, otherVersion.length))
-                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 3");
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unsupported version 4");
         assertThatThrownBy(() -> WireCodec.decode(good, 0, good.length - 1))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("truncated");
         byte[] longer = new byte[good.length + 1];

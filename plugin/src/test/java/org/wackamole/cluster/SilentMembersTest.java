@@ -1,0 +1,62 @@
+package org.wackamole.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SilentMembersTest {
+    private static final List<Address> VIEW = List.of(new UUID(0, 1), new UUID(0, 2), new UUID(0, 3), new UUID(0, 4));
+
+    private static List<Integer> ranks(String text) {
+        return text == null || text.isBlank() ? List.of() : Arrays.stream(text.trim().split("\\s+")).map(Integer::valueOf).toList();
+    }
+
+    /** Who may start a round, given the ranks the ROUND itself names silent. */
+    @ParameterizedTest(name = "sender {0}, silent [{1}] -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "0 |       | true",   // the coordinator, nobody silent
+            "0 | 2     | true",   // the coordinator going without a silent member
+            "1 |       | false",  // not the first member, and it does not say the first is silent
+            "1 | 0     | true",   // the deputy of a silent coordinator
+            "1 | 0 3   | true",
+            "2 | 0     | false",  // 1 is before it and not named
+            "2 | 0 1   | true",
+            "0 | 0     | false",  // names itself silent
+            "1 | 0 0   | false",  // a rank twice
+            "1 | 0 4   | false",  // a rank outside the view
+            "1 | -1 0  | false",
+    })
+    void aRoundIsValidFromTheFirstMemberItDoesNotNameSilent(int sender, String silent, boolean valid) {
+        assertThat(SilentMembers.fromCoordinator(VIEW, VIEW.get(sender), ranks(silent))).isEqualTo(valid);
+    }
+
+    @Test
+    void aMemberOutsideTheViewNeverStartsARound() {
+        assertThat(SilentMembers.fromCoordinator(VIEW, new UUID(9, 9), List.of(0, 1, 2, 3))).isFalse();
+    }
+
+    @Test
+    void silentMembersCarryOverToTheNextViewUntilTheySpeak() {
+        SilentMembers s = new SilentMembers();
+        s.adopt(VIEW, List.of(0, 2));
+        assertThat(SilentMembers.coordinator(VIEW, s.silent())).isEqualTo(VIEW.get(1));
+        assertThat(SilentMembers.speaking(VIEW, s.silent())).containsExactly(VIEW.get(1), VIEW.get(3));
+        // VIEW[1] died: the next view keeps VIEW[0] and VIEW[2] silent, so its first round goes without them at once.
+        List<Address> next = List.of(VIEW.get(0), VIEW.get(2), VIEW.get(3));
+        s.viewChanged(next);
+        assertThat(s.silent()).containsExactly(VIEW.get(0), VIEW.get(2));
+        assertThat(SilentMembers.coordinator(next, s.silent())).isEqualTo(VIEW.get(3));
+        assertThat(SilentMembers.ranks(next, s.silent())).containsExactly(0, 1);
+        assertThat(s.spoke(VIEW.get(2))).isTrue();
+        assertThat(s.spoke(VIEW.get(2))).as("once").isFalse();
+        assertThat(s.add(List.of(VIEW.get(0), VIEW.get(3)))).as("newly named").containsExactly(VIEW.get(3));
+        assertThat(SilentMembers.ofRanks(next, List.of(2, 7))).isEqualTo(Set.of(VIEW.get(3)));
+    }
+}
