@@ -42,6 +42,7 @@ public final class JettyFarm implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
     private final Set<String> tomcatHosts;
+    private final Map<String, String> extraSettings;
     private final Map<String, TomcatDistribution> tomcats = new LinkedHashMap<>();
     /** The farm key's ini lines, made for this farm in its work directory: the farm is secured as by default. */
     private List<String> farmKey = List.of();
@@ -71,6 +72,12 @@ public final class JettyFarm implements AutoCloseable {
      * the Tomcat bundle and the same settings as listener attributes; the others run Jetty.
      */
     public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts) throws Exception {
+        this(work, jgroupsConfig, tomcatHosts, Map.of());
+    }
+
+    /** As {@link #JettyFarm(Path, String, Set)}, with more {@code wackamole.*} settings on every host. */
+    public JettyFarm(Path work, String jgroupsConfig, Set<String> tomcatHosts, Map<String, String> extraSettings) throws Exception {
+        this.extraSettings = Map.copyOf(extraSettings);
         this.work = work;
         this.tomcatHosts = Set.copyOf(tomcatHosts);
         this.home = Path.of(System.getProperty("jetty.home"));
@@ -112,6 +119,7 @@ public final class JettyFarm implements AutoCloseable {
             int eq = line.indexOf('=');
             settings.put(line.substring(0, eq), line.substring(eq + 1));
         }
+        settings.putAll(extraSettings);
         if (tomcatHosts.contains(host)) {
             TomcatDistribution tomcat = new TomcatDistribution(base);
             tomcat.installWar();
@@ -145,6 +153,9 @@ public final class JettyFarm implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
                     "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // The JMX stubs of the local management agent (FarmOperator attaches to it) name the
+                    // loopback address, which is the host's own inside its namespace.
+                    "-Djava.rmi.server.hostname=127.0.0.1",
                     "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
             p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
@@ -300,6 +311,17 @@ public final class JettyFarm implements AutoCloseable {
     private void multicastRoute(String host) throws IOException {
         // Gone with the interface when it went down or away; JGroups multicasts need it.
         net.execStatus(host, "ip", "route", "replace", "224.0.0.0/4", "dev", "veth0");
+    }
+
+    /** Every log the host's servers wrote in this farm, oldest first. */
+    public String allLogs(String host) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(work.resolve(host))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("server-")).sorted().toList()) {
+                all.append("==== ").append(f.getFileName()).append('\n').append(Files.readString(f));
+            }
+        }
+        return all.toString();
     }
 
     public String log(String host) throws IOException {
