@@ -32,6 +32,12 @@ class HitlessFarmTest {
             farm.operatorCycles(cycles);
             farm.balanceJoins(cycles);
             moves = farm.moves();
+            // Jetty's stop order: the VIP is handed over first, then the connectors stop accepting and
+            // the request accepted before the stop is answered by the old holder within the graceful stop timeout.
+            assertThat(farm.inFlight()).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.answer()).as("the slow request in flight at SIGTERM, %s", r).isEqualTo("h3");
+                assertThat(r.millis()).as("answered within the graceful stop timeout, %s", r).isLessThan(r.slowMillis() + 5000);
+            });
             farm.saveLogs(Path.of("target", "hitless-logs"));
         }
         System.out.println(PlannedMoves.header());

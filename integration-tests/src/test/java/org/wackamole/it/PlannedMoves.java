@@ -89,6 +89,16 @@ final class PlannedMoves implements AutoCloseable {
     private final List<Move> moves = new ArrayList<>();
     private final Consumer<Move> progress;
     private int splitsWaited;
+    private final List<InFlight> inFlight = new ArrayList<>();
+
+    /**
+     * A slow request to the VIP accepted by its holder before the holder was told to stop.
+     *
+     * @param answer what the client got: the node that answered, or "!" and the error
+     * @param millis from sending the request to its answer (or failure)
+     */
+    record InFlight(String answer, long slowMillis, long millis) {
+    }
 
     /** A farm on {@code stack} with every host started and h3 holding {@value #VIP}. */
     PlannedMoves(Path work, String stack, Consumer<Move> progress) throws Exception {
@@ -128,7 +138,7 @@ final class PlannedMoves implements AutoCloseable {
      */
     void operatorCycles(int cycles) throws Exception {
         for (int i = 0; i < cycles; i++) {
-            move(Kind.GRACEFUL_STOP, () -> farm.stop("h3"));
+            gracefulStopWithRequestInFlight("h3", 2000);
             move(Kind.TAKE_BACK, () -> farm.start("h3"));
             move(Kind.OPERATOR_DRAIN, () -> FarmOperator.on(farm, "h3", WackamoleMXBean::drain));
             move(Kind.RESUME, () -> FarmOperator.on(farm, "h3", WackamoleMXBean::resume));
@@ -160,6 +170,71 @@ final class PlannedMoves implements AutoCloseable {
             }
         }
         move(Kind.TAKE_BACK, () -> farm.start("h3"));
+    }
+
+    /**
+     * SIGTERM to {@code host} (which holds the VIP) while a request of {@code slowMillis} to the VIP
+     * is being served there: the VIP moves at once, and the request must still be answered by
+     * {@code host} (Jetty's graceful stop waits for it, up to {@code jetty.server.stopTimeout}).
+     */
+    Move gracefulStopWithRequestInFlight(String host, int slowMillis) throws Exception {
+        CompletableFuture<InFlight>[] request = new CompletableFuture[1];
+        Move m = move(Kind.GRACEFUL_STOP, () -> {
+            request[0] = CompletableFuture.supplyAsync(() -> {
+                long t = System.nanoTime();
+                try {
+                    String answer = farm.network().inNamespace("c",
+                            () -> getByLength(VIP, "/wackamole-sample/slow?ms=" + slowMillis, slowMillis + 10_000));
+                    return new InFlight(answer, slowMillis, (System.nanoTime() - t) / 1_000_000);
+                } catch (Exception e) {
+                    return new InFlight("!" + e, slowMillis, (System.nanoTime() - t) / 1_000_000);
+                }
+            });
+            Thread.sleep(300); // accepted and in the servlet by now
+            farm.stop(host);
+        });
+        InFlight done = request[0].get(slowMillis + 20_000L, java.util.concurrent.TimeUnit.MILLISECONDS);
+        inFlight.add(done);
+        System.out.println("request in flight at SIGTERM: " + done);
+        return m;
+    }
+
+    /**
+     * A GET that reads the response as an HTTP/1.1 client does: the head, then Content-Length bytes,
+     * not until the connection closes (the new holder resets the old connection once the client's
+     * acknowledgement reaches it). The body, or "!" and what went wrong.
+     */
+    static String getByLength(String host, String path, int timeoutMillis) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(InetAddress.getByName(host), 8080), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    return "!closed in the response head: " + head;
+                }
+                head.append((char) c);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 200")) {
+                return "!" + head.toString().lines().findFirst().orElse("");
+            }
+            Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+            if (!length.find()) {
+                return "!no Content-Length: " + head;
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            return "!" + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    List<InFlight> inFlight() {
+        return List.copyOf(inFlight);
     }
 
     interface Step {
@@ -309,13 +384,26 @@ final class PlannedMoves implements AutoCloseable {
         return views.size() == 1 && complete[0];
     }
 
-    /** Moves start from one view: after a false suspicion, waits (30 s at most) for MERGE3 to merge it. */
+    /**
+     * Moves start from one view and one host with the VIP on its interface: after a false suspicion,
+     * waits (30 s at most) for MERGE3 to merge the views and the merge's losers to let go.
+     */
     private void awaitOneView() throws Exception {
-        if (oneView()) {
+        if (settled()) {
             return;
         }
         splitsWaited++;
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(this::oneView);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(this::settled);
+    }
+
+    private boolean settled() throws Exception {
+        long holders = 0;
+        for (String h : JettyFarm.HOSTS) {
+            if (farm.addressesOn(h).contains(VIP)) {
+                holders++;
+            }
+        }
+        return holders == 1 && oneView();
     }
 
     /** Times a move had to wait for a split farm to merge before it could start. */
