@@ -89,6 +89,7 @@ final class PlannedMoves implements AutoCloseable {
     private final List<Move> moves = new ArrayList<>();
     private final Consumer<Move> progress;
     private int splitsWaited;
+    private boolean lastWhole = true;
     private final List<InFlight> inFlight = new ArrayList<>();
 
     /**
@@ -283,6 +284,7 @@ final class PlannedMoves implements AutoCloseable {
                     decided < 0 || firstAnswer < 0 ? -1 : firstAnswer - decided,
                     released < t0 || acquired < released ? -1 : acquired - released, hosts(responders.macs()),
                     oneView(), report.toString());
+            lastWhole = m.whole();
             moves.add(m);
             progress.accept(m);
             return m;
@@ -389,7 +391,8 @@ final class PlannedMoves implements AutoCloseable {
      * waits (30 s at most) for MERGE3 to merge the views and the merge's losers to let go.
      */
     private void awaitOneView() throws Exception {
-        if (settled()) {
+        // The previous move ended in one view (checked then): the holder count is enough now.
+        if (lastWhole && holders() == 1 || settled()) {
             return;
         }
         splitsWaited++;
@@ -397,13 +400,18 @@ final class PlannedMoves implements AutoCloseable {
     }
 
     private boolean settled() throws Exception {
+        return holders() == 1 && oneView();
+    }
+
+    /** Hosts with the VIP on their interface. */
+    private long holders() throws Exception {
         long holders = 0;
         for (String h : JettyFarm.HOSTS) {
             if (farm.addressesOn(h).contains(VIP)) {
                 holders++;
             }
         }
-        return holders == 1 && oneView();
+        return holders;
     }
 
     /** Times a move had to wait for a split farm to merge before it could start. */
