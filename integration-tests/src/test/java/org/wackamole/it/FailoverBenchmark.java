@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dservers=both} runs the Jetty farm, then the mixed one. Default: {@code jetty}.
  *
  * <p>Run: {@code sudo mvn -B -q install -DskipTests && sudo mvn -B -q -pl integration-tests exec:exec@failover -Druns=5 -Dservers=both}
+ *
+ * <p>{@code -Dmode=planned} measures the planned moves instead, each kind N times on hosts set up
+ * for make-before-break ({@link PlannedMoves}):
+ * {@code mvn -B -q verify -DskipTests -pl integration-tests -am exec:exec@planned -Dmoves=20 [-Dprofiles=a.xml,b.xml]}.
  */
 public final class FailoverBenchmark {
     private static final String VIP = "198.51.100.101";
