@@ -156,6 +156,8 @@ public final class JettyFarm implements AutoCloseable {
                     // The JMX stubs of the local management agent (FarmOperator attaches to it) name the
                     // loopback address, which is the host's own inside its namespace.
                     "-Djava.rmi.server.hostname=127.0.0.1",
+                    // e.g. GC logs for a run that judges pauses: -Dwackamole.farm.jvm='-Xlog:gc:file=gc-%p.log'
+                    System.getProperty("wackamole.farm.jvm", "-Dwackamole.farm=" + host),
                     "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base);
             p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
