@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * partition heal runs when {@code partition heal} is listed, as it is by default).
  *
  * <p>Run: {@code sudo mvn -B -q install -DskipTests && sudo mvn -B -q -pl integration-tests exec:exec@failover -Druns=5 -Dservers=both}
+ *
+ * <p>{@code -Dmode=planned} measures the planned moves instead, each kind N times on hosts set up
+ * for make-before-break ({@link PlannedMoves}):
+ * {@code mvn -B -q verify -DskipTests -pl integration-tests -am exec:exec@planned -Dmoves=20 [-Dprofiles=a.xml,b.xml]}.
  */
 public final class FailoverBenchmark {
     private static final String VIP = "198.51.100.101";
@@ -41,6 +45,10 @@ public final class FailoverBenchmark {
             System.exit(1);
         }
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        if ("planned".equals(System.getProperty("mode"))) {
+            planned(runs);
+            System.exit(0);
+        }
         String servers = System.getProperty("servers", "jetty");
         List<String> farms = switch (servers) {
             case "jetty" -> List.of("3 Jetty");
@@ -72,6 +80,31 @@ public final class FailoverBenchmark {
         System.out.println("| --------- | ---------------------- | -------------------------- | ------- | ------- | ------- | ---- | ---- |");
         lines.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /**
+     * The planned-moves mode ({@code -Dmode=planned}): every kind of planned move {@code moves} times
+     * per JGroups profile ({@code -Dprofiles=a.xml,b.xml}, default the default stack) on a farm set up
+     * for make-before-break ({@link PlannedMoves}), then one table row per kind.
+     */
+    private static void planned(int moves) throws Exception {
+        List<String> rows = new ArrayList<>();
+        int splits = 0;
+        for (String profile : System.getProperty("profiles", "wackamole-udp.xml").split(",")) {
+            Path work = Files.createTempDirectory("wackamole-planned");
+            try (PlannedMoves farm = new PlannedMoves(work, profile, m -> System.out.println(m))) {
+                farm.operatorCycles(moves);
+                farm.balanceJoins(moves);
+                rows.addAll(PlannedMoves.table(profile, farm.moves()));
+                splits += farm.splitsWaited();
+                if (System.getProperty("logs") != null) {
+                    farm.saveLogs(Path.of(System.getProperty("logs"), profile));
+                }
+            }
+        }
+        System.out.println(PlannedMoves.header());
+        rows.forEach(System.out::println);
+        System.out.println("moves that waited for a split farm to merge before starting: " + splits);
     }
 
     /** One farm, one profile: every fault {@code runs} times; the table rows go to {@code lines}. */

@@ -252,12 +252,18 @@ public final class JettyFarm implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
-                    "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                    "-Xms64m", "-Xmx256m", "-Dorg.wackamole.LEVEL=" + System.getProperty("wackamole.farm.log", "INFO"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // e.g. GC logs for a run that judges pauses: -Dwackamole.farm.jvm='-Xlog:gc:file=gc-%p.log'
+                    System.getProperty("wackamole.farm.jvm", "-Dwackamole.farm=" + host)));
             if (jmxPort > 0) {
                 String address = "198.51.100." + (HOSTS.indexOf(host) + 1);
                 cmd.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
                         "-Dcom.sun.management.jmxremote.host=" + address, "-Djava.rmi.server.hostname=" + address,
                         "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+            } else {
+                // The JMX stubs of the local management agent (FarmOperator attaches to it) name the
+                // loopback address, which is the host's own inside its namespace.
+                cmd.add("-Djava.rmi.server.hostname=127.0.0.1");
             }
             cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
             p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -473,6 +479,17 @@ public final class JettyFarm implements AutoCloseable {
     private void multicastRoute(String host) throws IOException {
         // Gone with the interface when it went down or away; JGroups multicasts need it.
         net.execStatus(host, "ip", "route", "replace", "224.0.0.0/4", "dev", "veth0");
+    }
+
+    /** Every log the host's servers wrote in this farm, oldest first. */
+    public String allLogs(String host) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(work.resolve(host))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("server-")).sorted().toList()) {
+                all.append("==== ").append(f.getFileName()).append('\n').append(Files.readString(f));
+            }
+        }
+        return all.toString();
     }
 
     public String log(String host) throws IOException {

@@ -161,7 +161,8 @@ class ClusterScenariosTest {
         }
     }
 
-    @Test
+    /** Repeated: the race it guards (a LEAVE overtaking the last RELEASED) showed in about 1 run of 30. */
+    @org.junit.jupiter.api.RepeatedTest(10)
     void gracefulLeaveReleasesFirst() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
             for (String n : List.of("a", "b", "c")) {
@@ -174,10 +175,11 @@ class ClusterScenariosTest {
             List<NetworkLog.Event> after = farm.log.events().subList(before, farm.log.size());
             // b released everything before anybody acquired it, and the gap was short.
             assertThat(after.stream().filter(e -> e.kind() == NetworkLog.Kind.RELEASE && e.member().equals("b")).count()).isEqualTo(2);
-            // Known defect (issue 10): now and then one hand-over of the leave waits out the 1 s release
-            // wait before its group is taken (seen 3 times in ~15 runs: "uncovered for 1002 ms"); the bound
-            // says so rather than hide it. The usual gap is a few milliseconds.
-            assertNoViolations(farm, 1500);
+            // One message (b's RELEASED) between release and acquisition, plus scheduling on a shared
+            // machine. Once this was 1 s now and then: b's LEAVE overtook its RELEASED, the coordinator
+            // dropped the RELEASED as from a non-member and waited for its own view change (see
+            // ClusterMember.checkHandedOver). b now leaves only after a round shows its groups held.
+            assertNoViolations(farm, 200);
         }
     }
 

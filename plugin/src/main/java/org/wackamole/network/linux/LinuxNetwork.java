@@ -89,6 +89,17 @@ public final class LinuxNetwork implements VipNetwork {
     private final Set<String> suspended = new HashSet<>();
     /** Groups made local on {@code lo} for a hand-over, answering no ARP, not yet acquired. */
     private final Map<String, VipGroup> prepared = new LinkedHashMap<>();
+    /**
+     * Groups handed over from here, kept on lo (local, answering no ARP) for {@link #LINGER_MS} so
+     * that requests accepted before the hand-over can still be answered: a socket cannot send from
+     * an address the host no longer has. Removed when the group comes back, at close, or then.
+     */
+    private final Map<String, Linger> lingering = new LinkedHashMap<>();
+
+    private record Linger(VipGroup group, ScheduledFuture<?> timer) {
+    }
+    /** Longer than Jetty's default graceful stop timeout (5 s): what a stopping server still answers. */
+    static final long LINGER_MS = 10_000;
     private volatile boolean handsOver;
     private final Map<String, List<ScheduledFuture<?>>> schedules = new HashMap<>();
     private final Queue<Runnable> notifyQueue = new ArrayDeque<>();
@@ -213,6 +224,7 @@ public final class LinuxNetwork implements VipNetwork {
             throw new NetworkException(group + " is held here already");
         }
         Rtnetlink.Link lo = lookup(LOOPBACK);
+        endLinger(group, false); // coming back before its copy on lo went: that copy is the prepared one
         List<String> macs = new ArrayList<>();
         List<VipAddress> added = new ArrayList<>();
         try {
@@ -248,7 +260,44 @@ public final class LinuxNetwork implements VipNetwork {
     @Override
     public synchronized void handOver(VipGroup group, List<String> macs) throws NetworkException {
         redirect(group, macs);
+        // Onto lo first, then off the interface: the host never lacks the address, so a response to
+        // a request accepted before the switch still goes out (its peer's next packets reach the new
+        // holder, which resets the connection: reset at once, never left hanging).
+        Rtnetlink.Link lo = lookup(LOOPBACK);
+        for (VipAddress a : group.addresses()) {
+            try {
+                netlink.add(lo, onLoopback(a));
+            } catch (NetworkException e) {
+                LOG.warn("Could not keep {} on lo for requests in flight: {}", a.address().getHostAddress(), e.getMessage());
+            }
+        }
         release(group);
+        ScheduledFuture<?> gone = scheduler.schedule(() -> {
+            synchronized (this) {
+                if (!closed && lingering.containsKey(group.identity())) {
+                    endLinger(group, true);
+                }
+            }
+        }, LINGER_MS, TimeUnit.MILLISECONDS);
+        lingering.put(group.identity(), new Linger(group, gone));
+    }
+
+    /** Ends the group's stay on lo after a hand-over; {@code remove}: its copy on lo goes (else it is taken over as prepared). */
+    private void endLinger(VipGroup group, boolean remove) {
+        Linger linger = lingering.remove(group.identity());
+        if (linger == null) {
+            return;
+        }
+        linger.timer().cancel(false);
+        if (remove) {
+            for (VipAddress a : group.addresses()) {
+                try {
+                    netlink.delete(lookup(LOOPBACK), onLoopback(a));
+                } catch (NetworkException e) {
+                    LOG.warn("Could not remove {} from lo: {}", a.address().getHostAddress(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** The first half of {@link #handOver}: the group is no longer ours, neighbours go to {@code macs}; the addresses stay. */
@@ -332,6 +381,7 @@ public final class LinuxNetwork implements VipNetwork {
         // On the interface now (the copy on lo answered nothing, the one on the interface answers):
         // the copy on lo can go.
         unprepare(group);
+        endLinger(group, true);
         suspended.remove(group.identity());
         // Acquiring a group held already (e.g. after its interface came back) restarts its announcements.
         cancelSchedules(group.identity());
@@ -343,6 +393,7 @@ public final class LinuxNetwork implements VipNetwork {
     public synchronized void release(VipGroup group) throws NetworkException {
         forget(group);
         unprepare(group);
+        endLinger(group, true);
         NetworkException first = null;
         for (VipAddress a : group.addresses()) {
             try {
@@ -460,6 +511,10 @@ public final class LinuxNetwork implements VipNetwork {
                 return;
             }
             closed = true;
+            // The server has stopped serving: what it kept on lo for requests in flight goes now.
+            for (Linger l : List.copyOf(lingering.values())) {
+                endLinger(l.group(), true);
+            }
             netlink.close();
             arp.close();
             ndisc.close();

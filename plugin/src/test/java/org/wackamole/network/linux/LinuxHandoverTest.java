@@ -185,6 +185,44 @@ class LinuxHandoverTest {
         assertThat(responders.macs()).containsExactlyInAnyOrder(macA, macB);
     }
 
+    /**
+     * The old holder keeps the address on lo after handing it over, so a connection it accepted
+     * before can still send: its answer reaches the client although the client is already on b.
+     */
+    @Test
+    void aConnectionAcceptedBeforeTheHandOverIsStillAnswered() throws Exception {
+        setUpForHandOver("a");
+        setUpForHandOver("b");
+        VipGroup group = group();
+        LinuxNetwork a = open("a");
+        LinuxNetwork b = open("b");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        assertThat(net.inNamespace("b", () -> b.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        a.acquire(group);
+        ServerSocket server = net.inNamespace("a", () -> new ServerSocket(PORT, 10, InetAddress.getByName("0.0.0.0")));
+        opened.add(server);
+        Socket client = net.inNamespace("c", () -> {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(VIP, PORT), 2000);
+            s.setSoTimeout(2000);
+            return s;
+        });
+        opened.add(client);
+        Socket accepted = server.accept();
+        opened.add(accepted);
+
+        a.handOver(group, b.prepare(group));
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "veth0")).doesNotContain(VIP);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+        accepted.getOutputStream().write("late".getBytes());
+        byte[] got = client.getInputStream().readNBytes(4);
+        assertThat(new String(got)).as("the answer of a request accepted before the hand-over").isEqualTo("late");
+
+        b.acquire(group);
+        a.close(); // the server stopped: what it kept for requests in flight goes
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain(VIP);
+    }
+
     /** One connection: the name of the host that answered, or what went wrong. */
     private static String connectOnce() {
         try (Socket s = new Socket()) {

@@ -1,0 +1,474 @@
+package org.wackamole.it;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.wackamole.management.WackamoleMXBean;
+import org.wackamole.network.linux.ArpResponders;
+
+/**
+ * Every kind of planned move on the real farm (the old holder is alive and agrees), each watched
+ * from the client on one VIP, h3's preferred {@value #VIP}: a new connection every 10 ms with a
+ * 100 ms timeout ({@link Prober}), an ARP question every 2 ms counting the hosts that answer each
+ * ({@link ArpResponders}), and from the servers' logs the move's decision (the round that gave the
+ * VIP to its new holder, DEBUG lines), the old holder's release and the new holder's acquisition.
+ *
+ * <p>Hosts are set up for make-before-break ({@code arp_ignore=1}, {@code arp_announce=2}) and have
+ * a health endpoint each ({@link HealthSwitch}, checked every 200 ms, 2 failures drain). Kinds:
+ * graceful stop (SIGTERM), take-back when the preferring member rejoins, balance (a member joins
+ * and takes a group it does not prefer), drain by an operator (JMX {@code drain()}), drain by a
+ * failing health check, an operator's move (JMX {@code release(VIP)}), and the take-back after
+ * {@code resume()} or recovery. Used by {@link HitlessFarmTest} (a few moves per kind) and by
+ * {@link FailoverBenchmark}'s planned mode (20 and more). Root only.
+ */
+final class PlannedMoves implements AutoCloseable {
+    static final String VIP = "198.51.100.102";
+    private static final Pattern DECIDED = Pattern.compile("Round (\\d+) of (\\S+) decided: I hold \\[([^]]*)]; waiting for \\[([^]]*)]");
+
+    enum Kind {
+        GRACEFUL_STOP("graceful stop (SIGTERM)"),
+        TAKE_BACK("take-back on rejoin"),
+        BALANCE("balance (a member joins)"),
+        OPERATOR_DRAIN("drain (operator, JMX)"),
+        HEALTH_DRAIN("drain (health check fails)"),
+        OPERATOR_MOVE("operator move (JMX release)"),
+        RESUME("take-back after resume/recovery");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * One move of the VIP as the client and the servers saw it.
+     *
+     * @param failed             new connection attempts that failed (connect timeout, refused): what the goal counts
+     * @param slow               connections accepted whose answer took over 100 ms, or reset by the new holder
+     *                           (a request in flight on the old holder at the switch may be reset at once)
+     * @param maxResponders      the most hosts that answered one ARP question during the move
+     * @param questions          ARP questions asked during the move
+     * @param decisionToAcquired the round's decision (earliest of both holders' logs) to the new holder's acquisition, ms; -1 unknown
+     * @param decisionToAnswer   the decision to the first answer from the new holder seen by the client (10 ms probes), ms; -1 unknown
+     * @param releaseToAcquired  the old holder's release to the new holder's acquisition (servers' logs), ms; -1 unknown
+     * @param answeredArp        the hosts that answered ARP for the VIP during the move
+     * @param whole              whether every running member was in one view after the move, as before it: false when
+     *                           a false suspicion (a JVM not scheduled for longer than FD_ALL3 allows, on a loaded
+     *                           machine) split the farm meanwhile, which is a failover, not a planned move
+     */
+    record Move(Kind kind, String from, String to, long failed, long slow, int maxResponders, int questions,
+                long decisionToAcquired, long decisionToAnswer, long releaseToAcquired, List<String> answeredArp,
+                boolean whole, String report) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s%s %s -> %s: failed %d, slow %d, max ARP responders %d (%d questions), "
+                            + "decision -> acquired %d ms, decision -> answer %d ms, release -> acquired %d ms; ARP answered by %s; %s",
+                    whole ? "" : "[VIEW SPLIT] ", kind.label, from, to, failed, slow, maxResponders, questions, decisionToAcquired, decisionToAnswer,
+                    releaseToAcquired, answeredArp, report);
+        }
+    }
+
+    private final JettyFarm farm;
+    private final Map<String, HealthSwitch> health = new LinkedHashMap<>();
+    private final List<Move> moves = new ArrayList<>();
+    private final Consumer<Move> progress;
+    private int splitsWaited;
+    private boolean lastWhole = true;
+    private final List<InFlight> inFlight = new ArrayList<>();
+
+    /**
+     * A slow request to the VIP accepted by its holder before the holder was told to stop.
+     *
+     * @param answer what the client got: the node that answered, or "!" and the error
+     * @param millis from sending the request to its answer (or failure)
+     */
+    record InFlight(String answer, long slowMillis, long millis) {
+    }
+
+    /** A farm on {@code stack} with every host started and h3 holding {@value #VIP}. */
+    PlannedMoves(Path work, String stack, Consumer<Move> progress) throws Exception {
+        this.progress = progress;
+        if (System.getProperty("wackamole.farm.log") == null) {
+            System.setProperty("wackamole.farm.log", "DEBUG"); // the decided rounds are DEBUG lines
+        }
+        farm = new JettyFarm(work, stack, Set.of(), Map.of(
+                "wackamole.health.url", HealthSwitch.URL,
+                "wackamole.health.interval", "200ms",
+                "wackamole.health.threshold", "2"));
+        try {
+            for (String host : JettyFarm.HOSTS) {
+                farm.network().exec(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+                farm.network().exec(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_announce=2");
+                health.put(host, HealthSwitch.open(farm, host));
+                farm.start(host);
+            }
+            awaitAnswering("h3");
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    JettyFarm farm() {
+        return farm;
+    }
+
+    List<Move> moves() {
+        return List.copyOf(moves);
+    }
+
+    /**
+     * From h3 holding the VIP, {@code cycles} times: SIGTERM and restart, operator drain and resume,
+     * operator move and resume, failing health check and recovery. Ends with h3 holding it.
+     */
+    void operatorCycles(int cycles) throws Exception {
+        for (int i = 0; i < cycles; i++) {
+            gracefulStopWithRequestInFlight("h3", 2000);
+            move(Kind.TAKE_BACK, () -> farm.start("h3"));
+            move(Kind.OPERATOR_DRAIN, () -> FarmOperator.on(farm, "h3", WackamoleMXBean::drain));
+            move(Kind.RESUME, () -> FarmOperator.on(farm, "h3", WackamoleMXBean::resume));
+            move(Kind.OPERATOR_MOVE, () -> FarmOperator.on(farm, "h3", m -> m.release(VIP)));
+            move(Kind.RESUME, () -> FarmOperator.on(farm, "h3", WackamoleMXBean::resume));
+            move(Kind.HEALTH_DRAIN, () -> health.get("h3").healthy(false));
+            move(Kind.RESUME, () -> health.get("h3").healthy(true));
+        }
+    }
+
+    /**
+     * Balance: with h3 stopped and h1 holding the whole pool, h2 joins and takes its preferred VIP and,
+     * to balance, {@value #VIP} (the first group h1 does not prefer); h2 stops again (a graceful stop of
+     * the VIP back to h1), {@code joins} times. Then h3 rejoins and takes it back. Starts from h3
+     * holding the VIP and ends so.
+     */
+    void balanceJoins(int joins) throws Exception {
+        move(Kind.GRACEFUL_STOP, () -> farm.stop("h3"));
+        if ("h2".equals(farm.ask(VIP, 1000))) {
+            move(Kind.GRACEFUL_STOP, () -> farm.stop("h2"));
+        } else {
+            farm.stop("h2");
+        }
+        awaitAnswering("h1");
+        for (int i = 0; i < joins; i++) {
+            move(Kind.BALANCE, () -> farm.start("h2"));
+            if (i + 1 < joins) {
+                move(Kind.GRACEFUL_STOP, () -> farm.stop("h2"));
+            }
+        }
+        move(Kind.TAKE_BACK, () -> farm.start("h3"));
+    }
+
+    /**
+     * SIGTERM to {@code host} (which holds the VIP) while a request of {@code slowMillis} to the VIP
+     * is being served there: the VIP moves at once, and the request must still be answered by
+     * {@code host} (Jetty's graceful stop waits for it, up to {@code jetty.server.stopTimeout}).
+     */
+    Move gracefulStopWithRequestInFlight(String host, int slowMillis) throws Exception {
+        CompletableFuture<InFlight>[] request = new CompletableFuture[1];
+        Move m = move(Kind.GRACEFUL_STOP, () -> {
+            request[0] = CompletableFuture.supplyAsync(() -> {
+                long t = System.nanoTime();
+                try {
+                    String answer = farm.network().inNamespace("c",
+                            () -> getByLength(VIP, "/wackamole-sample/slow?ms=" + slowMillis, slowMillis + 10_000));
+                    return new InFlight(answer, slowMillis, (System.nanoTime() - t) / 1_000_000);
+                } catch (Exception e) {
+                    return new InFlight("!" + e, slowMillis, (System.nanoTime() - t) / 1_000_000);
+                }
+            });
+            Thread.sleep(300); // accepted and in the servlet by now
+            farm.stop(host);
+        });
+        InFlight done = request[0].get(slowMillis + 20_000L, java.util.concurrent.TimeUnit.MILLISECONDS);
+        inFlight.add(done);
+        System.out.println("request in flight at SIGTERM: " + done);
+        return m;
+    }
+
+    /**
+     * A GET that reads the response as an HTTP/1.1 client does: the head, then Content-Length bytes,
+     * not until the connection closes (the new holder resets the old connection once the client's
+     * acknowledgement reaches it). The body, or "!" and what went wrong.
+     */
+    static String getByLength(String host, String path, int timeoutMillis) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(InetAddress.getByName(host), 8080), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    return "!closed in the response head: " + head;
+                }
+                head.append((char) c);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 200")) {
+                return "!" + head.toString().lines().findFirst().orElse("");
+            }
+            Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+            if (!length.find()) {
+                return "!no Content-Length: " + head;
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            return "!" + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    List<InFlight> inFlight() {
+        return List.copyOf(inFlight);
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** One move of the VIP: starts watching, runs the step, waits until another host answers, then judges. */
+    Move move(Kind kind, Step step) throws Exception {
+        ArpResponders responders = farm.network().inNamespace("c",
+                () -> new ArpResponders("veth0", (Inet4Address) InetAddress.getByName(VIP)));
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> asking = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 60_000 && !stop.get(); i++) {
+                try {
+                    responders.ask();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        });
+        Prober prober = Prober.start(farm.network(), VIP, 10, 100, Duration.ofMinutes(2));
+        long epochMinusNanos = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+        try {
+            awaitOneView();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> prober.lastAnswer() != null);
+            Thread.sleep(200);
+            String before = prober.lastAnswer();
+            long t0 = System.currentTimeMillis();
+            step.run();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> prober.lastAnswer() != null && !prober.lastAnswer().equals(before));
+            Thread.sleep(500);
+            String after = prober.lastAnswer();
+            Prober.Report report = prober.stop();
+            long slow = report.probes().stream().filter(p -> p.node() == null
+                    && (p.error().contains("Read timed out") || p.error().contains("Connection reset"))).count();
+            long released = Math.max(farm.logged(before, "released", VIP), farm.logged(before, "Released", VIP));
+            long acquired = farm.logged(after, "Acquired", VIP);
+            long decided = decision(after, before, acquired, t0);
+            long firstAnswer = report.probes().stream().filter(p -> after.equals(p.node()))
+                    .mapToLong(p -> epochMinusNanos + p.nanos() / 1_000_000).filter(ms -> decided < 0 || ms >= decided)
+                    .min().orElse(-1);
+            Move m = new Move(kind, before, after, report.failures() - slow, slow, responders.maxPerQuestion(), responders.questions(),
+                    decided < 0 || acquired < decided ? -1 : acquired - decided,
+                    decided < 0 || firstAnswer < 0 ? -1 : firstAnswer - decided,
+                    released < t0 || acquired < released ? -1 : acquired - released, hosts(responders.macs()),
+                    oneView(), report.toString());
+            lastWhole = m.whole();
+            moves.add(m);
+            progress.accept(m);
+            return m;
+        } finally {
+            stop.set(true);
+            prober.stop();
+            asking.get();
+            responders.close();
+        }
+    }
+
+    /**
+     * When the move was decided, epoch ms: the new holder's last decided round before its acquisition
+     * that names the VIP (held at once, or waited for), or the same round in the old holder's log if
+     * it is earlier there. -1 when the logs do not say (not at DEBUG).
+     */
+    private long decision(String to, String from, long acquired, long notBefore) throws Exception {
+        if (acquired < 0) {
+            return -1;
+        }
+        String round = null;
+        long at = -1;
+        for (String line : farm.log(to).split("\n")) {
+            long t = time(line);
+            if (t < notBefore) {
+                continue;
+            }
+            if (t > acquired) {
+                break;
+            }
+            Matcher m = DECIDED.matcher(line);
+            if (m.find() && (names(m.group(3)) || names(m.group(4)))) {
+                round = "Round " + m.group(1) + " of " + m.group(2) + " decided";
+                at = t;
+            }
+        }
+        if (round == null) {
+            return -1;
+        }
+        for (String line : farm.log(from).split("\n")) {
+            if (line.contains(round)) {
+                long t = time(line);
+                if (t >= notBefore && t < at) {
+                    at = t;
+                }
+            }
+        }
+        return at;
+    }
+
+    /** Host names of the hardware addresses (the MAC itself for a stranger). */
+    private List<String> hosts(Set<String> macs) throws Exception {
+        List<String> named = new ArrayList<>();
+        for (String mac : macs) {
+            String host = mac;
+            for (String h : JettyFarm.HOSTS) {
+                if (farm.mac(h).equalsIgnoreCase(mac)) {
+                    host = h;
+                }
+            }
+            named.add(host);
+        }
+        java.util.Collections.sort(named);
+        return named;
+    }
+
+    private static boolean names(String list) {
+        for (String s : list.split(",")) {
+            if (s.trim().equals(VIP)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The epoch ms of a Jetty log line ({@code 2026-12-01 10:43:56.123...}); -1 for other lines. */
+    private static long time(String line) {
+        if (line.length() < 23 || !Character.isDigit(line.charAt(0)) || line.charAt(4) != '-' || line.charAt(10) != ' ') {
+            return -1;
+        }
+        try {
+            return LocalDateTime.parse(line.substring(0, 23).replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
+        }
+    }
+
+    /** Whether every running member is in the same view of all running members (read over JMX). */
+    boolean oneView() throws Exception {
+        List<String> running = JettyFarm.HOSTS.stream().filter(farm::running).toList();
+        Set<String> views = new java.util.HashSet<>();
+        boolean[] complete = {true};
+        for (String h : running) {
+            FarmOperator.on(farm, h, m -> {
+                views.add(m.getViewId());
+                complete[0] &= m.getMembers().length == running.size();
+            });
+        }
+        return views.size() == 1 && complete[0];
+    }
+
+    /**
+     * Moves start from one view and one host with the VIP on its interface: after a false suspicion,
+     * waits (30 s at most) for MERGE3 to merge the views and the merge's losers to let go.
+     */
+    private void awaitOneView() throws Exception {
+        // The previous move ended in one view (checked then): the holder count is enough now.
+        if (lastWhole && holders() == 1 || settled()) {
+            return;
+        }
+        splitsWaited++;
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(this::settled);
+    }
+
+    private boolean settled() throws Exception {
+        return holders() == 1 && oneView();
+    }
+
+    /** Hosts with the VIP on their interface. */
+    private long holders() throws Exception {
+        long holders = 0;
+        for (String h : JettyFarm.HOSTS) {
+            if (farm.addressesOn(h).contains(VIP)) {
+                holders++;
+            }
+        }
+        return holders;
+    }
+
+    /** Times a move had to wait for a split farm to merge before it could start. */
+    int splitsWaited() {
+        return splitsWaited;
+    }
+
+    private void awaitAnswering(String host) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> host.equals(farm.ask(VIP, 1000)));
+    }
+
+    /** One table row per kind: moves, failures, ARP responders, and the times' min / median / max. */
+    static List<String> table(String stack, List<Move> moves) {
+        List<String> rows = new ArrayList<>();
+        for (Kind k : Kind.values()) {
+            List<Move> of = moves.stream().filter(m -> m.kind() == k && m.whole()).toList();
+            long split = moves.stream().filter(m -> m.kind() == k && !m.whole()).count();
+            if (of.isEmpty()) {
+                continue;
+            }
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %d%s | %d | %d | %d | %d | %s | %s | %s |", stack, k.label, of.size(), split == 0 ? "" : " (+" + split + " split)",
+                    of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
+                    of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
+                    spread(of.stream().map(Move::decisionToAcquired).toList()),
+                    spread(of.stream().map(Move::decisionToAnswer).toList()),
+                    spread(of.stream().map(Move::releaseToAcquired).toList())));
+        }
+        return rows;
+    }
+
+    static String header() {
+        return "| stack | move | moves | moves with a failed connection | failed connections | slow or reset answers "
+                + "| max ARP responders | decision → acquired ms (min / median / max) | decision → client answered by new holder ms "
+                + "| release → acquired ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+    }
+
+    private static String spread(List<Long> values) {
+        List<Long> known = values.stream().filter(v -> v >= 0).sorted().toList();
+        if (known.isEmpty()) {
+            return "-";
+        }
+        String s = known.get(0) + " / " + known.get(known.size() / 2) + " / " + known.get(known.size() - 1);
+        return known.size() == values.size() ? s : s + " (" + known.size() + " known)";
+    }
+
+    /** Copies every server log of this farm (restarts included) into {@code dir}. */
+    void saveLogs(Path dir) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (String host : JettyFarm.HOSTS) {
+            java.nio.file.Files.writeString(dir.resolve(host + ".log"), farm.allLogs(host));
+        }
+    }
+
+    @Override
+    public void close() {
+        health.values().forEach(HealthSwitch::close);
+        farm.close();
+    }
+}
