@@ -239,6 +239,10 @@ public final class FaultInjector {
                 long back = firstWhere(r, del + 1, (host, s) -> host.equals(h) && s.vips().contains(vip));
                 f.put("readded", back < 0 ? Double.NaN : (back - del) / 1e6);
                 f.put("vipOutage", verdicts.get(vip).outageNanos() / 1e6);
+                // The probe is sequential: one SYN that lands in a gap of a millisecond waits out the probe's
+                // 100 ms timeout, so vipOutage cannot show less than 100 ms once one probe fails. The time new
+                // connections failed, at the probe's resolution, is what the target bounds.
+                f.put("failedConnectTime", verdicts.get(vip).failedProbes() * (double) Observers.PROBE_PERIOD_MILLIS);
             }
             case INTERFACE_DOWN, INTERFACE_RECREATED -> {
                 long down = marks.get("down");

@@ -14,7 +14,7 @@ public final class Targets {
     public static final double PAUSE_GONE_MILLIS = 100;
     /** The stale address of a kill -9 gone, clean-up included (2.4). */
     public static final double STALE_GONE_MILLIS = 1000;
-    /** Client outage after {@code ip addr del} (2.5). */
+    /** Client outage after {@code ip addr del} (2.5): failed new connections × the probe period. */
     public static final double ADDRESS_DELETED_OUTAGE_MILLIS = 20;
     /**
      * A dead host's VIPs answered elsewhere: FD_ALL3 (300 ms + 100 ms) + VERIFY_SUSPECT2 (100 ms)
@@ -81,7 +81,7 @@ public final class Targets {
         switch (o.plan().kind()) {
             case PAUSE -> check(m, o, "sigcontToGone", PAUSE_GONE_MILLIS);
             case KILL -> check(m, o, "staleGone", STALE_GONE_MILLIS);
-            case ADDRESS_DELETED -> check(m, o, "vipOutage", ADDRESS_DELETED_OUTAGE_MILLIS);
+            case ADDRESS_DELETED -> check(m, o, "failedConnectTime", ADDRESS_DELETED_OUTAGE_MILLIS);
             case HOST_DEATH -> {
                 if (o.uncoveredMillis() > HOST_DEATH_UNCOVERED_MILLIS * bound) {
                     m.add(String.format(Locale.ROOT, "a VIP uncovered for %.0f ms after host death (bound %.0f)", o.uncoveredMillis(),
