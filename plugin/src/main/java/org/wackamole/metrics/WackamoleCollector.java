@@ -20,7 +20,8 @@ import org.wackamole.management.WackamoleMXBean;
  */
 public final class WackamoleCollector implements MultiCollector {
     /** The states of {@link WackamoleMXBean#getState()}, one series each (1 for the current one). */
-    private static final List<String> STATES = List.of("JOINING", "MATURING", "RUNNING", "PAUSED", "MINORITY", "DRAINED", "STOPPED");
+    static final List<String> STATES = List.of("JOINING", "MATURING", "RUNNING", "PAUSED", "MINORITY", "DUPLICATE_NAME",
+            "MISCONFIGURED", "OBSERVING", "DRAINED", "STOPPED");
 
     private record Count(String name, String help, ToLongFunction<WackamoleMXBean> value) {
     }

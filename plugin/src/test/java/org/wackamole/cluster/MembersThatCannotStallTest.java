@@ -205,7 +205,10 @@ class MembersThatCannotStallTest {
                 }
             });
             assertThat(farm.holdings()).isEqualTo(before);
-            assertThat(new ArrayList<>(farm.nodes.get("b").member.status().silentMembers())).containsExactly("old");
+            // Named silent once the coordinator's bounded wait for its state is over (1 s after the join's round).
+            Awaitility.await().atMost(SETTLE).untilAsserted(() ->
+                    assertThat(new ArrayList<>(farm.nodes.get("b").member.status().silentMembers())).containsExactly("old"));
+            assertThat(farm.holdings()).isEqualTo(before);
         }
     }
 

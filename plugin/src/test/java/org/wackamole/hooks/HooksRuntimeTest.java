@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.wackamole.config.WackamoleConfig;
 import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.runtime.Scheduler;
 import org.wackamole.runtime.WackamoleRuntime;
@@ -92,7 +93,7 @@ class HooksRuntimeTest {
         Awaitility.await().atMost(WAIT).until(() -> Files.exists(dir.resolve("acquire-198.51.100.10.env"))
                 && read(grouped).contains("WACKAMOLE_VIP"));
         assertThat(read(grouped).lines()).contains(
-                "WACKAMOLE_CLUSTER=" + cluster,
+                "WACKAMOLE_CLUSTER=" + cluster + WackamoleConfig.DRY_RUN_SUFFIX, // a dry run has a cluster of its own
                 "WACKAMOLE_EVENT=acquire",
                 "WACKAMOLE_GROUP=eth0:198.51.100.11/32+eth1:203.0.113.11/32",
                 "WACKAMOLE_INTERFACE=eth0",
@@ -183,7 +184,7 @@ class HooksRuntimeTest {
         r.start(Scheduler.of(timer), List.of());
         r.serving();
         Awaitility.await().atMost(WAIT).until(() -> added.size() == 2);
-        List<WackamoleEvent> found = RecordingListener.of(cluster);
+        List<WackamoleEvent> found = RecordingListener.of(cluster + WackamoleConfig.DRY_RUN_SUFFIX);
         assertThat(found).filteredOn(e -> e.kind() == WackamoleEvent.Kind.ACQUIRED).extracting(WackamoleEvent::identity)
                 .containsExactlyInAnyOrder("198.51.100.10", "198.51.100.11");
         assertThat(added).extracting(WackamoleEvent::identity).containsExactlyInAnyOrder("198.51.100.10", "198.51.100.11");

@@ -211,7 +211,7 @@ class WackamoleComponentTest {
         assertThat(metrics).isNotNull();
         String body = new String(java.net.URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics").toURL().openStream().readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(body).contains("wackamole_vips_held{cluster=\"" + cluster + "\",node=\"web1\"} 4.0");
+        assertThat(body).contains("wackamole_vips_held{cluster=\"" + cluster + org.wackamole.config.WackamoleConfig.DRY_RUN_SUFFIX + "\",node=\"web1\"} 4.0");
         server.stop();
         assertThat(events).filteredOn(e -> e.startsWith("released ")).hasSize(4); // the hand-over's releases reached it before stop returned
         assertThat(component(server).runtime().metricsAddress()).isNull();

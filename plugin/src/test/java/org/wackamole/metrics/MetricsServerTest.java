@@ -95,7 +95,8 @@ class MetricsServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain; version=0.0.4");
         String text = response.body();
-        String labels = "{cluster=\"" + cluster + "\",node=\"m1\"";
+        // A dry run (network=memory) joins a cluster of its own, named after the farm.
+        String labels = "{cluster=\"" + cluster + org.wackamole.config.WackamoleConfig.DRY_RUN_SUFFIX + "\",node=\"m1\"";
         assertThat(sample(text, "wackamole_vips_held" + labels)).isEqualTo(ma.getHeldVips().length);
         assertThat(sample(text, "wackamole_pool_groups" + labels)).isEqualTo(3);
         assertThat(sample(text, "wackamole_view_members" + labels)).isEqualTo(2);
@@ -110,7 +111,7 @@ class MetricsServerTest {
 
         // Summed over both members' scrapes, every VIP is held exactly once.
         String other = get(b.metricsAddress(), "/metrics").body();
-        String labelsB = "{cluster=\"" + cluster + "\",node=\"m2\"";
+        String labelsB = "{cluster=\"" + cluster + org.wackamole.config.WackamoleConfig.DRY_RUN_SUFFIX + "\",node=\"m2\"";
         for (String vip : List.of("198.51.100.10", "198.51.100.11", "198.51.100.12")) {
             double held = sample(text, "wackamole_vip_held" + labels + ",vip=\"" + vip + "\"}")
                     + sample(other, "wackamole_vip_held" + labelsB + ",vip=\"" + vip + "\"}");
