@@ -39,7 +39,9 @@ final class SilentMembers {
      * It bounds the extra failover time when a silent member is not yet known (a death and a silent
      * newcomer in one view change): detection + this + one round stays under the 2 s target. It must
      * exceed the time a healthy member needs to answer a round under load (tens of milliseconds
-     * measured, hundreds on a loaded 2-core machine).
+     * measured, hundreds on a loaded 2-core machine) and the time a view can reach one member later than
+     * another: FD_SOCK2's connect_timeout, 300 ms in the shipped stacks (JGroups' 1 s default made a healthy
+     * member miss this wait whenever its new ping peer had just left).
      */
     static final long WAIT_MS = 1000;
 

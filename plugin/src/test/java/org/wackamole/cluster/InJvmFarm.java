@@ -253,7 +253,8 @@ final class InJvmFarm implements AutoCloseable {
         }
         protocols.addAll(List.of(
                 new MERGE3().setMinInterval(300).setMaxInterval(600).setCheckInterval(1500),
-                new FD_SOCK2().setPortRange(200),
+                // As in the shipped stacks: a connect to the next ping peer happens inside the view installation.
+                new FD_SOCK2().setPortRange(200).setValue("connect_timeout", 300),
                 new FD_ALL3().setTimeout(600).setInterval(100),
                 new VERIFY_SUSPECT2().setTimeout(100),
                 new NAKACK2().setXmitInterval(100),
