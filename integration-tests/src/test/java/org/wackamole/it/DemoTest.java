@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code ./demo.sh} as a person runs it: in a terminal (a tmux pane, 120 × 50), reading the screen
  * as tmux shows it. The farm comes up with each VIP on its preferring host; {@code kill h2} moves
- * h2's VIP to a survivor on the screen; {@code move VIP h3} runs the overlay's wackatrl against the
- * namespace farm; {@code quit} cleans up: exit 0, the namespaces gone, nothing about failed deletes,
+ * h2's VIP to a survivor on the screen; {@code move VIP h3}, {@code drain h1}, {@code resume h1} and
+ * {@code status} run the overlay's wackatrl against the namespace farm; {@code quit} cleans up: exit 0, the namespaces gone, nothing about failed deletes,
  * and no terminal code on the screen but the demo's own (tmux {@code capture-pane -e} shows none).
  * Root only (namespaces), and tmux (CI installs it).
  */
@@ -59,6 +59,13 @@ class DemoTest {
             tmux(socket, "send-keys", "-t", "demo", "move 198.51.100.100 h3", "Enter");
             screen = await(socket, Duration.ofSeconds(40), s -> s.contains("moved 198.51.100.100 from h1 to h3") && row(s, "198.51.100.100", "h3"));
             assertThat(screen).contains("$ wackatrl move 198.51.100.100 h3 --jmx 198.51.100.1:9010 --jmx 198.51.100.3:9010");
+            tmux(socket, "send-keys", "-t", "demo", "drain h1", "Enter");
+            screen = await(socket, Duration.ofSeconds(30), s -> s.contains("$ wackatrl drain") && Pattern.compile("(?m)^h1 +DRAINED").matcher(s).find());
+            tmux(socket, "send-keys", "-t", "demo", "resume h1", "Enter");
+            screen = await(socket, Duration.ofSeconds(30), s -> s.contains("$ wackatrl resume") && Pattern.compile("(?m)^h1 +RUNNING").matcher(s).find());
+            tmux(socket, "send-keys", "-t", "demo", "status", "Enter");
+            screen = await(socket, Duration.ofSeconds(30), s -> s.contains("$ wackatrl status"));
+
             String withCodes = tmux(socket, "capture-pane", "-p", "-e", "-t", "demo").output;
             assertThat(withCodes).as("no colours or other stray codes on the screen").doesNotContain("\033");
 
