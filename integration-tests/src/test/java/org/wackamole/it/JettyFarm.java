@@ -630,14 +630,19 @@ public final class JettyFarm implements AutoCloseable {
 
     @Override
     public void close() {
+        // As in TestNetwork: a timed-out test closes from an interrupted thread; kill everything regardless.
+        boolean interrupted = Thread.interrupted();
         for (String host : new ArrayList<>(processes.keySet())) {
             try {
                 kill(host);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
         }
         net.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         // The farm owns its work directory: jetty bases and logs go with it.
         try (var paths = Files.walk(work)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

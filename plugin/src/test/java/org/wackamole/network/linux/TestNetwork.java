@@ -190,14 +190,23 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     private synchronized void deleteAll() {
-        for (String ns : namespaces) {
-            try {
-                runStatus(null, "ip", "netns", "del", ns);
-            } catch (IOException e) {
-                System.err.println("could not delete namespace " + ns + ": " + e.getMessage());
+        // A test that timed out closes its network from an interrupted thread: every waitFor would throw at
+        // once and the namespaces would stay. Clean up first, then hand the interrupt back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (String ns : namespaces) {
+                try {
+                    runStatus(null, "ip", "netns", "del", ns);
+                } catch (IOException e) {
+                    System.err.println("could not delete namespace " + ns + ": " + e.getMessage());
+                }
+            }
+            namespaces.clear();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        namespaces.clear();
     }
 
     private void create(String ns) throws IOException {
