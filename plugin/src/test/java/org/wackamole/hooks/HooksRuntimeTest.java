@@ -21,6 +21,7 @@ import org.wackamole.config.WackamoleConfig;
 import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.runtime.Scheduler;
 import org.wackamole.runtime.WackamoleRuntime;
+import org.wackamole.testing.DryRunSettings;
 
 /**
  * Real hook scripts in a temporary directory, run by the real runtime; the member's events come from
@@ -46,17 +47,7 @@ class HooksRuntimeTest {
 
     private WackamoleRuntime runtime(String... keyValues) {
         WackamoleRuntime r = new WackamoleRuntime();
-        r.set("wackamole.cluster", cluster);
-        r.set("wackamole.node", "hk1");
-        r.set("wackamole.interface", "eth0");
-        r.set("wackamole.vips", "198.51.100.10,198.51.100.11+eth1:203.0.113.11/32");
-        r.set("wackamole.mature", "0s");
-        r.set("wackamole.network", "memory");
-        r.set("wackamole.jgroups.config", "wackamole-loopback.xml");
-        org.wackamole.security.TestKeys.farm().forEach(r::set);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            r.set(keyValues[i], keyValues[i + 1]);
-        }
+        DryRunSettings.of(cluster, "hk1", "198.51.100.10,198.51.100.11+eth1:203.0.113.11/32", keyValues).forEach(r::set);
         runtimes.add(r);
         return r;
     }

@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +43,7 @@ import org.wackamole.management.WackamoleMBeans;
 import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.network.InMemoryNetwork;
 import org.wackamole.network.NetworkLog;
+import org.wackamole.testing.DryRunSettings;
 
 /** Embedded Jetty with the component, an in-JVM cluster (loopback stack) and the recording network. */
 @Timeout(60)
@@ -65,16 +65,7 @@ class WackamoleComponentTest {
     }
 
     private Map<String, String> settings(String node) {
-        Map<String, String> s = new HashMap<>();
-        s.put("wackamole.cluster", cluster);
-        s.put("wackamole.node", node);
-        s.put("wackamole.interface", "eth0");
-        s.put("wackamole.vips", "198.51.100.10,198.51.100.11,198.51.100.12,198.51.100.13");
-        s.put("wackamole.mature", "0s");
-        s.put("wackamole.network", "memory");
-        s.put("wackamole.jgroups.config", "wackamole-loopback.xml");
-        s.putAll(org.wackamole.security.TestKeys.farm()); // security is on by default: a farm key per test run
-        return s;
+        return DryRunSettings.of(cluster, node, "198.51.100.10,198.51.100.11,198.51.100.12,198.51.100.13");
     }
 
     private Server server(String node, Map<String, String> extra) {

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,7 @@ import org.wackamole.config.ConfigException;
 import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.runtime.Scheduler;
 import org.wackamole.runtime.WackamoleRuntime;
+import org.wackamole.testing.DryRunSettings;
 
 /** The real runtime serving /metrics on loopback (an ephemeral port), scraped over HTTP. */
 @Timeout(60)
@@ -46,18 +48,9 @@ class MetricsServerTest {
 
     private WackamoleRuntime runtime(String node, String... keyValues) {
         WackamoleRuntime r = new WackamoleRuntime();
-        r.set("wackamole.cluster", cluster);
-        r.set("wackamole.node", node);
-        r.set("wackamole.interface", "eth0");
-        r.set("wackamole.vips", "198.51.100.10,198.51.100.11,198.51.100.12");
-        r.set("wackamole.mature", "0s");
-        r.set("wackamole.network", "memory");
-        r.set("wackamole.jgroups.config", "wackamole-loopback.xml");
-        r.set("wackamole.metrics.address", "127.0.0.1:0");
-        org.wackamole.security.TestKeys.farm().forEach(r::set);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            r.set(keyValues[i], keyValues[i + 1]);
-        }
+        Map<String, String> s = DryRunSettings.of(cluster, node, "198.51.100.10,198.51.100.11,198.51.100.12", keyValues);
+        s.putIfAbsent("wackamole.metrics.address", "127.0.0.1:0");
+        s.forEach(r::set);
         runtimes.add(r);
         return r;
     }

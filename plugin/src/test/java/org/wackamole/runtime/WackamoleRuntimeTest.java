@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wackamole.management.WackamoleMXBean;
 import org.wackamole.network.NetworkLog;
+import org.wackamole.testing.DryRunSettings;
 
 /** The runtime without any server: the lifecycle calls an adapter makes, on the in-memory network. */
 @Timeout(60)
@@ -27,14 +28,8 @@ class WackamoleRuntimeTest {
     private final WackamoleRuntime runtime = new WackamoleRuntime();
 
     WackamoleRuntimeTest() {
-        runtime.set("wackamole.cluster", "runtime-test-" + CLUSTERS.incrementAndGet() + "-" + ProcessHandle.current().pid());
-        runtime.set("wackamole.node", "rt1");
-        runtime.set("wackamole.interface", "eth0");
-        runtime.set("wackamole.vips", "198.51.100.10,198.51.100.11");
-        runtime.set("wackamole.mature", "0s");
-        runtime.set("wackamole.network", "memory");
-        runtime.set("wackamole.jgroups.config", "wackamole-loopback.xml");
-        org.wackamole.security.TestKeys.farm().forEach(runtime::set);
+        DryRunSettings.of("runtime-test-" + CLUSTERS.incrementAndGet() + "-" + ProcessHandle.current().pid(), "rt1",
+                "198.51.100.10,198.51.100.11").forEach(runtime::set);
     }
 
     @AfterEach
