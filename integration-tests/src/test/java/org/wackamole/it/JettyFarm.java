@@ -408,6 +408,18 @@ public final class JettyFarm implements AutoCloseable {
         return output.toString();
     }
 
+    /**
+     * How long systemd waits after the clean-up before it restarts the failed service: the unit's
+     * {@code RestartSec=} (seconds, or with an {@code ms}/{@code s} unit).
+     */
+    public java.time.Duration unitRestartDelay() throws IOException {
+        String text = unit().one("RestartSec").trim();
+        if (text.endsWith("ms")) {
+            return java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        return java.time.Duration.ofMillis(Math.round(Double.parseDouble(text.endsWith("s") ? text.substring(0, text.length() - 1) : text) * 1000));
+    }
+
     /** The unit's {@code wackamole.cleanup.file=} argument of ExecStart, for this host; its RuntimeDirectory made as systemd makes it at a start. */
     private String cleanupFileArgument(String host) throws IOException {
         Files.createDirectories(runtimeDirectory(host));

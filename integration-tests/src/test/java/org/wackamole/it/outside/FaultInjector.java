@@ -118,6 +118,8 @@ public final class FaultInjector {
                 farm.cleanup(h);
                 marks.put("cleaned", System.nanoTime());
                 observers.fault("cleanup done", h);
+                // As the unit's Restart=on-failure does: RestartSec after the clean-up.
+                Thread.sleep(farm.unitRestartDelay().toMillis());
                 farm.start(h);
             }
             case HOST_DEATH -> {
