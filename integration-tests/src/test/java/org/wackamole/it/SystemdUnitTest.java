@@ -316,6 +316,11 @@ class SystemdUnitTest {
         int open = readme.indexOf("```\n", intro) + 4;
         int close = readme.indexOf("```\n", open);
         assertThat(readme.substring(open, close)).isEqualTo(unit);
+        // The Tomcat section names the Listener attribute the bundle's unit relies on: the snippet's, as shipped.
+        String snippet = Files.readString(Path.of("..", "tomcat/src/main/catalina-base/conf/wackamole-listener.xml"));
+        java.util.regex.Matcher attribute = java.util.regex.Pattern.compile("cleanupFile=\"[^\"]*\"").matcher(snippet);
+        assertThat(attribute.find()).isTrue();
+        assertThat(readme).contains("`" + attribute.group() + "`");
     }
 
     /** The README's NetworkCheck line, run as written from the base (as the service user), for our veth0 instead of eth0. */
