@@ -108,6 +108,12 @@ etc/wackamole.xml
 ## off unless set. Bind it to a management address, e.g. 127.0.0.1:9405.
 # wackamole.metrics.address=
 
+## Crash clean-up: a file of 'ip -batch' lines removing every address this member may hold, kept
+## while it runs (written before it touches any address, removed at a clean stop), so that
+## 'ip -force -batch FILE' undoes a kill -9. The systemd unit (etc/wackamole-jetty.service) sets it
+## on its command line under its RuntimeDirectory; absolute path; off unless set.
+# wackamole.cleanup.file=
+
 ## JGroups: the stack (wackamole-udp.xml multicast, wackamole-tcp.xml with TCPPING, or a file),
 ## the address cluster traffic binds to, and for TCP the peers as ip[port].
 # wackamole.jgroups.config=wackamole-udp.xml

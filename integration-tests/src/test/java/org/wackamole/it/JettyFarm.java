@@ -248,7 +248,6 @@ public final class JettyFarm implements AutoCloseable {
         if (tomcat != null) {
             p = tomcat.launch(log, "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "ip", "netns", "exec", net.ns(host));
         } else {
-            prepareCleanup(host);
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // -Dwackamole.farm.log=DEBUG on the test JVM shows every round in the servers' logs.
@@ -265,7 +264,8 @@ public final class JettyFarm implements AutoCloseable {
                 // loopback address, which is the host's own inside its namespace.
                 cmd.add("-Djava.rmi.server.hostname=127.0.0.1");
             }
-            cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
+            cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,
+                    cleanupFileArgument(host))); // as the unit's ExecStart, so that cleanup() finds the member's file
             p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
         processes.put(host, p);
@@ -375,39 +375,84 @@ public final class JettyFarm implements AutoCloseable {
     }
 
     /**
-     * The shipped systemd unit's {@code ExecStopPost} command line, word for word as systemd would
-     * run it after its service died (only {@code JETTY_HOME} and {@code JETTY_BASE} pointed at this
-     * farm), in the host's namespace. Returns its output.
+     * The shipped systemd unit's {@code ExecStopPost} command lines, word for word as systemd would
+     * run them after its service died (only {@code JETTY_HOME}, {@code JETTY_BASE} and {@code %t}
+     * pointed at this farm), in the host's namespace; a line with systemd's '-' prefix may fail.
+     * Then, as systemd does once they are done, the unit's RuntimeDirectory goes. Returns their output.
      */
     public String cleanup(String host) throws IOException {
-        return net.exec(host, unitCommands(host, "ExecStopPost").get(0).argv().toArray(String[]::new));
+        StringBuilder output = new StringBuilder();
+        for (SystemdUnit.Command c : unitCommands(host, "ExecStopPost")) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.ns(host)));
+            cmd.addAll(c.argv());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int exit;
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(c.argv() + " did not finish in 60 s: " + out);
+                }
+                exit = p.exitValue();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + c.argv(), e);
+            }
+            if (exit != 0 && !c.failureIgnored()) {
+                throw new IOException(c.argv() + " exited " + exit + ": " + out);
+            }
+            output.append(out);
+        }
+        deleteTree(runtimeDirectory(host));
+        return output.toString();
     }
 
     /**
-     * What the unit's ExecStartPre lines that run as the service (not the '+' sysctls, which would
-     * change the farm's ARP settings) do before a start: make the clean-up's class archive. Only
-     * when the host has none yet, so that it costs one JVM run per host and farm.
+     * How long systemd waits after the clean-up before it restarts the failed service: the unit's
+     * {@code RestartSec=} (seconds, or with an {@code ms}/{@code s} unit).
      */
-    private void prepareCleanup(String host) throws IOException {
-        if (Files.exists(work.resolve(host).resolve("cache/wackamole/cleanup.jsa"))) {
+    public java.time.Duration unitRestartDelay() throws IOException {
+        String text = unit().one("RestartSec").trim();
+        if (text.endsWith("ms")) {
+            return java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        return java.time.Duration.ofMillis(Math.round(Double.parseDouble(text.endsWith("s") ? text.substring(0, text.length() - 1) : text) * 1000));
+    }
+
+    /** The unit's {@code wackamole.cleanup.file=} argument of ExecStart, for this host; its RuntimeDirectory made as systemd makes it at a start. */
+    private String cleanupFileArgument(String host) throws IOException {
+        Files.createDirectories(runtimeDirectory(host));
+        return unitCommands(host, "ExecStart").get(0).argv().stream().filter(w -> w.startsWith("wackamole.cleanup.file="))
+                .findFirst().orElseThrow(() -> new IOException("the unit's ExecStart sets no wackamole.cleanup.file"));
+    }
+
+    private Path runtimeDirectory(String host) throws IOException {
+        return work.resolve(host).resolve("run").resolve(unit().one("RuntimeDirectory"));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
             return;
         }
-        for (SystemdUnit.Command c : unitCommands(host, "ExecStartPre")) {
-            if (!c.privileged()) {
-                net.exec(host, c.argv().toArray(String[]::new));
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
 
-    /** The shipped unit's command lines for this host: JETTY_HOME, JETTY_BASE and %C (CacheDirectory's parent) pointed at the farm. */
+    private static SystemdUnit unit() throws IOException {
+        return SystemdUnit.parse(Path.of(System.getProperty("wackamole.overlay"), "etc/wackamole-jetty.service"));
+    }
+
+    /** The shipped unit's command lines for this host: JETTY_HOME, JETTY_BASE and %t (RuntimeDirectory's parent) pointed at the farm. */
     private List<SystemdUnit.Command> unitCommands(String host, String key) throws IOException {
-        SystemdUnit unit = SystemdUnit.parse(Path.of(System.getProperty("wackamole.overlay"), "etc/wackamole-jetty.service"));
+        SystemdUnit unit = unit();
         Map<String, String> env = new LinkedHashMap<>(unit.environment());
-        Path base = work.resolve(host);
         env.put("JETTY_HOME", home.toString());
-        env.put("JETTY_BASE", base.toString());
-        Path cache = Files.createDirectories(base.resolve("cache").resolve(unit.one("CacheDirectory")));
-        return unit.commands(key, env, Map.of('C', cache.getParent().toString()));
+        env.put("JETTY_BASE", work.resolve(host).toString());
+        return unit.commands(key, env, Map.of('t', runtimeDirectory(host).getParent().toString()));
     }
 
     /** Drops {@code percent} % of the host's packets in each direction, IP and ARP alike (nftables; 0: none). */

@@ -69,11 +69,16 @@ final class SystemdUnit {
 
     /** The Environment= assignments, later ones winning. */
     Map<String, String> environment() {
+        return environment(Map.of());
+    }
+
+    /** As {@link #environment()}, with specifiers resolved (systemd does in Environment=; it substitutes no variables there). */
+    Map<String, String> environment(Map<Character, String> specifiers) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String value : all("Environment")) {
             for (String word : words(value)) {
                 int eq = word.indexOf('=');
-                env.put(word.substring(0, eq), word.substring(eq + 1));
+                env.put(word.substring(0, eq), specify(word.substring(eq + 1), specifiers));
             }
         }
         return env;

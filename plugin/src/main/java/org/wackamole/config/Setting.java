@@ -86,7 +86,12 @@ public enum Setting {
     HOOK_TIMEOUT("wackamole.hook.timeout", "10s",
             "A hook still running after this long is killed with its child processes and counted in HookTimeouts."),
     METRICS_ADDRESS("wackamole.metrics.address", null,
-            "ip:port to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9405 (default: no metrics endpoint).");
+            "ip:port to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9405 (default: no metrics endpoint)."),
+    CLEANUP_FILE("wackamole.cleanup.file", null,
+            "Absolute path of a file this member keeps while it runs: one 'ip -batch' line per address it may hold (the pool"
+                    + " on its interfaces and the copies on lo), written before it touches any address and removed when it"
+                    + " stops cleanly, so that 'ip -force -batch FILE' removes what a killed JVM left (the systemd unit's"
+                    + " ExecStopPost; the unit sets it under RuntimeDirectory). Default: no file.");
 
     private final String key;
     private final String defaultValue;

@@ -56,6 +56,7 @@ public final class WackamoleConfig {
     private final SecuritySettings security;
     private final HookSettings hooks;
     private final InetSocketAddress metricsAddress;
+    private final java.nio.file.Path cleanupFile;
     private final Map<String, String> settings;
 
     private WackamoleConfig(Parser p) {
@@ -80,6 +81,7 @@ public final class WackamoleConfig {
         this.security = p.security;
         this.hooks = p.hooks;
         this.metricsAddress = p.metricsAddress;
+        this.cleanupFile = p.cleanupFile;
         this.settings = Collections.unmodifiableMap(new TreeMap<>(p.settings));
     }
 
@@ -190,6 +192,11 @@ public final class WackamoleConfig {
         return metricsAddress;
     }
 
+    /** Where the crash clean-up's {@code ip -batch} file is kept (absolute), or null when none is. */
+    public java.nio.file.Path cleanupFile() {
+        return cleanupFile;
+    }
+
     /** The effective settings, defaults filled in, as they would be written in an ini file; a password shows as (hidden). */
     public Map<String, String> settings() {
         return settings;
@@ -225,6 +232,7 @@ public final class WackamoleConfig {
         SecuritySettings security;
         HookSettings hooks;
         InetSocketAddress metricsAddress;
+        java.nio.file.Path cleanupFile;
 
         Parser(Map<String, String> input, Supplier<String> defaultNode) {
             this.defaultNode = Objects.requireNonNull(defaultNode, "defaultNode");
@@ -269,6 +277,7 @@ public final class WackamoleConfig {
             parseSecurity();
             parseHooks();
             parseMetrics();
+            parseCleanupFile();
             return this;
         }
 
@@ -474,6 +483,20 @@ public final class WackamoleConfig {
             if (text != null) {
                 metricsAddress = ipAndPort(Setting.METRICS_ADDRESS.key(), text);
             }
+        }
+
+        /**
+         * Only the form is checked here (the file is written at start, when a failure names the key too):
+         * a relative path would depend on the directory the server happens to start in, which the
+         * clean-up that reads it does not share.
+         */
+        private void parseCleanupFile() {
+            String text = get(Setting.CLEANUP_FILE);
+            java.nio.file.Path file = path(Setting.CLEANUP_FILE, text);
+            if (file != null && !file.isAbsolute()) {
+                throw new ConfigException(Setting.CLEANUP_FILE.key(), text, "must be an absolute path (e.g. /run/wackamole/cleanup.batch)");
+            }
+            cleanupFile = file == null ? null : file.normalize();
         }
 
         /** {@code 127.0.0.1:9405} or {@code [::1]:9405}; only literals, so nothing is resolved. Port 0: any free port. */

@@ -94,6 +94,7 @@ public class WackamoleComponent extends ContainerLifeCycle implements Graceful {
     public void setHookState(String v) { set(Setting.HOOK_STATE, v); }
     public void setHookTimeout(String v) { set(Setting.HOOK_TIMEOUT, v); }
     public void setMetricsAddress(String v) { set(Setting.METRICS_ADDRESS, v); }
+    public void setCleanupFile(String v) { set(Setting.CLEANUP_FILE, v); }
     // @formatter:on
 
     /** The runtime behind this bean: its {@code management()} is the JMX contract. */

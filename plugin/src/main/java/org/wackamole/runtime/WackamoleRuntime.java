@@ -40,6 +40,8 @@ import org.wackamole.metrics.MetricsServer;
 import org.wackamole.network.NetworkLog;
 import org.wackamole.network.VipNetwork;
 import org.wackamole.network.VipNetworks;
+import org.wackamole.network.linux.CleanupBatch;
+import org.wackamole.network.linux.CleanupFile;
 
 /**
  * One server's Wackamole, independent of the server: settings → configuration → network → cluster
@@ -142,6 +144,16 @@ public final class WackamoleRuntime {
         reasons.removeAll(EnumSet.of(DrainReason.UNHEALTHY, DrainReason.LEAVING)); // an operator's drain outlives a restart
         reasons.add(DrainReason.STARTING);
         starting = true;
+        writeCleanupFile(c);
+        try {
+            startWith(c, scheduler, extraChecks);
+        } catch (Exception | Error e) {
+            deleteCleanupFile(c);
+            throw e;
+        }
+    }
+
+    private void startWith(WackamoleConfig c, Scheduler scheduler, Collection<? extends HealthCheck> extraChecks) throws Exception {
         MetricsServer ms = c.metricsAddress() == null ? null : MetricsServer.start(c, management); // a bad address touches nothing
         List<WackamoleListener> javaListeners = new ArrayList<>(listeners);
         javaListeners.addAll(Hooks.discover(listenerLoader()));
@@ -206,6 +218,22 @@ public final class WackamoleRuntime {
         running = true;
         register(c.node());
         this.scheduler = scheduler;
+    }
+
+    /**
+     * Before anything touches an address: the crash clean-up must know the whole pool even if this
+     * JVM dies in the middle of its first acquisition. A dry run touches nothing, so its file says so.
+     */
+    private static void writeCleanupFile(WackamoleConfig c) {
+        if (c.cleanupFile() != null) {
+            CleanupFile.write(c.cleanupFile(), CleanupBatch.lines(c.network().real() ? c.groups() : List.of()));
+        }
+    }
+
+    private static void deleteCleanupFile(WackamoleConfig c) {
+        if (c != null && c.cleanupFile() != null) {
+            CleanupFile.delete(c.cleanupFile());
+        }
     }
 
     /**
@@ -282,6 +310,7 @@ public final class WackamoleRuntime {
         if (ms != null) {
             ms.close();
         }
+        deleteCleanupFile(config); // every address was released: nothing of this run is left to undo
         hooks.close(); // outside the lock: it lets the last release hooks run, up to the hook timeout
     }
 

@@ -130,6 +130,41 @@ class WackamoleRuntimeTest {
         assertThat(runtime.isRunning()).isFalse();
     }
 
+    /**
+     * The crash clean-up file exists exactly while the member may hold addresses: written at start,
+     * gone after a clean stop and after a start that failed; a path it cannot use stops the start,
+     * naming the key. (What it says for a real pool: {@code CleanupBatchTableTest}; a dry run holds nothing.)
+     */
+    @Test
+    void theCleanupFileLivesWhileTheMemberRuns(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run/wackamole/cleanup.batch");
+        runtime.set("wackamole.cleanup.file", file.toString());
+        assertThatThrownBy(() -> runtime.start(Scheduler.of(timer), List.of()))
+                .hasMessage("wackamole.cleanup.file='" + file + "': cannot write the crash clean-up file: no such directory " + file.getParent());
+        assertThat(runtime.isRunning()).isFalse();
+
+        runtime.set("wackamole.cleanup.file", "run/cleanup.batch");
+        assertThatThrownBy(() -> runtime.start(Scheduler.of(timer), List.of()))
+                .hasMessage("wackamole.cleanup.file='run/cleanup.batch': must be an absolute path (e.g. /run/wackamole/cleanup.batch)");
+
+        java.nio.file.Files.createDirectories(file.getParent());
+        runtime.set("wackamole.cleanup.file", file.toString());
+        runtime.start(Scheduler.of(timer), List.of());
+        assertThat(java.nio.file.Files.readAllLines(file)).as("a dry run holds nothing: comments only").isNotEmpty()
+                .allMatch(l -> l.startsWith("# "));
+        try (java.nio.file.DirectoryStream<Path> in = java.nio.file.Files.newDirectoryStream(file.getParent())) {
+            assertThat(in).as("no temporary file left beside it").containsExactly(file);
+        }
+        runtime.stop();
+        assertThat(file).as("removed at a clean stop").doesNotExist();
+
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            runtime.set("wackamole.metrics.address", "127.0.0.1:" + taken.getLocalPort());
+            assertThatThrownBy(() -> runtime.start(Scheduler.of(timer), List.of())).hasMessageContaining("wackamole.metrics.address");
+        }
+        assertThat(file).as("removed after a start that failed past writing it").doesNotExist();
+    }
+
     @Test
     void stopWithoutStartIsHarmless() {
         runtime.stopping();

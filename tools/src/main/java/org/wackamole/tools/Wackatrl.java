@@ -395,7 +395,7 @@ public final class Wackatrl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cleanup", description = "Remove every pool address from this host (after a crash; what the systemd unit runs)."
+    @Command(name = "cleanup", description = "Remove every pool address of FILE from this host (after a crash, by hand; the systemd unit runs ip -batch on the member's wackamole.cleanup.file instead)."
             + " Needs CAP_NET_ADMIN.")
     static final class Cleanup implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "the wackamole.ini with the pool")

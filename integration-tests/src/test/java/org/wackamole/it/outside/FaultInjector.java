@@ -115,9 +115,12 @@ public final class FaultInjector {
                 observers.fault("kill -9", h);
                 marks.put("kill", System.nanoTime());
                 farm.kill(h);
+                marks.put("reaped", System.nanoTime()); // when systemd would hear of it and start ExecStopPost
                 farm.cleanup(h);
                 marks.put("cleaned", System.nanoTime());
                 observers.fault("cleanup done", h);
+                // As the unit's Restart=on-failure does: RestartSec after the clean-up.
+                Thread.sleep(farm.unitRestartDelay().toMillis());
                 farm.start(h);
             }
             case HOST_DEATH -> {
@@ -217,6 +220,8 @@ public final class FaultInjector {
                 long gone = firstWhere(r, kill, (host, s) -> host.equals(h) && s.vips().stream().noneMatch(held::contains));
                 f.put("staleGone", gone < 0 ? Double.NaN : (gone - kill) / 1e6);
                 f.put("cleanupRun", (marks.get("cleaned") - kill) / 1e6);
+                // The part of it the dying JVM takes (the kernel tearing it down, our reaper scheduled).
+                f.put("reaped", (marks.get("reaped") - kill) / 1e6);
                 f.put("takeover", answeredOtherThan(r.probes().get(vip), h, kill));
             }
             case HOST_DEATH -> f.put("takeover", answeredOtherThan(r.probes().get(vip), h, marks.get("kill")));

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * CI's fault subset on the UDP stack: host death of a member (not the coordinator), kill -9 with
- * the clean-up, restart storms, a 3 s pause, an address deleted, 20 % loss for 4 s, the VIP
+ * the unit's clean-up (stale address gone ≤ 1 s), restart storms, a 3 s pause, an address deleted, 20 % loss for 4 s, the VIP
  * interface down for 3 s, and deleted and re-created. Root only.
  */
 class UdpFaultSubsetTest extends FaultSubset {

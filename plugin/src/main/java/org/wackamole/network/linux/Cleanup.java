@@ -14,10 +14,11 @@ import org.wackamole.config.WackamoleConfig;
 import org.wackamole.network.NetworkException;
 
 /**
- * Removes every pool address from this host: for systemd's {@code ExecStopPost} (see
- * {@code etc/wackamole-jetty.service} in the overlay), so that a Jetty killed with SIGKILL, which runs
- * no shutdown hook, leaves no VIP behind to answer ARP.
+ * Removes every pool address of an ini file from this host, by hand ({@code wackatrl cleanup}), so
+ * that a server killed with SIGKILL, which runs no shutdown hook, leaves no VIP behind to answer ARP.
  * {@code java -cp "$JETTY_BASE/lib/wackamole/*" org.wackamole.network.linux.Cleanup $JETTY_BASE/start.d/wackamole.ini}
+ * The systemd units do not start a JVM for that: their {@code ExecStopPost} runs {@code ip -force -batch}
+ * on the member's own {@link CleanupBatch} file ({@code wackamole.cleanup.file}).
  *
  * <p>It runs while the VIPs may still answer, so it starts as little as it can: the configuration
  * parser and one rtnetlink socket, no logging framework (the class path needs only
