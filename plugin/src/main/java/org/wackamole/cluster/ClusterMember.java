@@ -1,11 +1,8 @@
 package org.wackamole.cluster;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -145,8 +142,7 @@ public final class ClusterMember implements AutoCloseable {
     private final Set<String> prepared = new LinkedHashSet<>();
     /** Names of the last decided round's members, to read who sent a RELEASED. */
     private Map<Address, String> roundNames = Map.of();
-    private final Deque<Pending> future = new ArrayDeque<>();
-    private long futureBytes;
+    private final FutureMessages future = new FutureMessages(MAX_BUFFERED, MAX_BUFFERED_BYTES, BUFFERED_TTL_NANOS);
     private Map<String, String> owners = Map.of();
     private int pendingBalance;
     private boolean mature;
@@ -220,9 +216,6 @@ public final class ClusterMember implements AutoCloseable {
     private final Rejections rejections = new Rejections(LOG, System::nanoTime);
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean publishWanted = new AtomicBoolean();
-
-    private record Pending(Address src, WireMessage message, int size, long nanos) {
-    }
 
     private record PreparedBy(Address src, List<String> macs) {
     }
@@ -704,47 +697,29 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0) {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
-        Iterator<Pending> it = future.iterator();
-        List<Pending> replay = new ArrayList<>();
-        while (it.hasNext()) {
-            Pending p = it.next();
-            if (p.message.view().equals(viewKey)) {
-                replay.add(p);
-                it.remove();
-                futureBytes -= p.size;
-            } else if (p.message.view().id() <= viewKey.id()) {
-                it.remove();
-                futureBytes -= p.size;
-            }
-        }
-        replay.forEach(p -> dispatch(p.src, p.message, p.size));
+        future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         publish();
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
-        if (stopped || view == null) {
-            future(src, m, size);
-            return;
-        }
-        if (!m.view().equals(viewKey)) {
-            if (m.view().id() > viewKey.id()) {
-                future(src, m, size); // sent in a view we have not installed yet
-            } else {
-                dropped++;
+        boolean joined = !stopped && view != null;
+        Admission admission = Admission.of(joined ? viewKey : null, round, joined && src != null && view.containsMember(src),
+                m, MAX_ROUNDS_AHEAD);
+        switch (admission.verdict()) {
+            case BUFFER -> {
+                future(src, m, size);
+                return;
             }
-            return;
-        }
-        // Only members of this view speak in it: whoever else names it (an insider with the key outside the view, a
-        // forged sender) is not listened to, and its states never reach a decision or the conflict detection.
-        if (src == null || !view.containsMember(src)) {
-            reject(src, m.getClass().getSimpleName() + " of view " + viewKey + " from outside the view");
-            return;
-        }
-        if ((m instanceof WireMessage.State || m instanceof WireMessage.Released || m instanceof WireMessage.Prepared)
-                && (long) m.round() > (long) round + MAX_ROUNDS_AHEAD) {
-            reject(src, m.getClass().getSimpleName() + " of round " + m.round() + ", more than " + MAX_ROUNDS_AHEAD
-                    + " ahead of round " + round);
-            return;
+            case DROP -> {
+                dropped++;
+                return;
+            }
+            case REJECT -> {
+                reject(src, admission.why());
+                return;
+            }
+            case READ -> {
+            }
         }
         heardFrom.add(src);
         if (m instanceof WireMessage.Round r) {
@@ -763,17 +738,11 @@ public final class ClusterMember implements AutoCloseable {
 
     private void future(Address src, WireMessage m, int size) {
         long now = System.nanoTime();
-        while (!future.isEmpty() && now - future.peekFirst().nanos() > BUFFERED_TTL_NANOS) {
-            futureBytes -= future.removeFirst().size();
-            dropped++; // its view never came
+        dropped += future.expire(now); // their view never came
+        String full = future.offer(src, m, size, now);
+        if (full != null) {
+            reject(src, full);
         }
-        if (future.size() >= MAX_BUFFERED || futureBytes + size > MAX_BUFFERED_BYTES) {
-            reject(src, "the buffer for messages of views not installed yet is full (" + future.size() + " messages, "
-                    + futureBytes + " bytes)");
-            return;
-        }
-        future.addLast(new Pending(src, m, size, now));
-        futureBytes += size;
     }
 
     private void startRound() {
@@ -1529,7 +1498,6 @@ public final class ClusterMember implements AutoCloseable {
         awaitingRelease.clear();
         awaitingReannounce.clear();
         future.clear();
-        futureBytes = 0;
         try {
             ch.disconnect();
             ch.connect(config.cluster());
