@@ -150,12 +150,8 @@ public final class ClusterMember implements AutoCloseable {
     /** Groups an operator moved away from this member; kept away until {@link #takeBack()}. */
     private final Set<String> declined = new LinkedHashSet<>();
     private boolean leaving;
-    /** While leaving: the groups it let go of; it disconnects only once a decided round shows peers holding them. */
-    private final Set<String> handedAway = new LinkedHashSet<>();
-    /** What the other members of the last decided round said they held. */
-    private Map<String, Set<String>> lastClaims = Map.of();
-    /** Whether this decision's check of the hand-over already asked for a round to see it confirmed. */
-    private boolean confirmAsked;
+    /** While leaving: what it let go of; it disconnects only once a decided round shows peers holding them. */
+    private final LeaveConfirmation leaveConfirmation = new LeaveConfirmation();
     private boolean stopped;
     private boolean excludedByLastDecision;
     private boolean quorate = true;
@@ -983,9 +979,9 @@ public final class ClusterMember implements AutoCloseable {
         // The speaking members' states and what the round says its silent members may hold: a group one of
         // them may hold moves off it only on its RELEASED.
         Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
-        lastClaims = new HashMap<>(claims);
-        lastClaims.remove(me);
-        confirmAsked = false;
+        Map<String, Set<String>> othersClaims = new HashMap<>(claims);
+        othersClaims.remove(me);
+        leaveConfirmation.decided(othersClaims);
         Map<String, Set<String>> alreadyReleased = new HashMap<>();
         releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
             String who = names.get(a);
@@ -1088,40 +1084,17 @@ public final class ClusterMember implements AutoCloseable {
         plan.announceNow().forEach(this::announce);
     }
 
-    /**
-     * A leaving member is done once a decision without it has been applied, it holds nothing, and a
-     * decided round shows peers holding what it let go of. Not before: its last RELEASED is a
-     * multicast, and the LEAVE that disconnecting sends is a unicast that can overtake it; the
-     * coordinator then drops the RELEASED as from a non-member, and its new owner there waits for its
-     * own view change instead (which JGroups delivers only after FD_SOCK2 has connected to the next
-     * neighbour, up to 1 s when that neighbour is slow to answer) or for the 1 s release wait. Peers
-     * seen holding the groups (or acquiring nothing that waits for this member) prove every RELEASED
-     * was delivered while this member was still in the view.
-     */
+    /** Completes a graceful leave once peers are seen holding what this member let go of ({@link LeaveConfirmation}). */
     private void checkHandedOver() {
         if (leaveWaiter == null || leaveWaiter.isDone()) {
             return;
         }
-        if (stopped || view == null) {
-            leaveWaiter.complete(null);
-        } else if (leaving && decided && excludedByLastDecision && held.isEmpty()) {
-            if (peersHold(handedAway)) {
-                leaveWaiter.complete(null);
-            } else if (!confirmAsked) {
-                confirmAsked = true;
-                requestRound("leaving: confirming that peers hold what I released");
+        switch (leaveConfirmation.next(!stopped && view != null, leaving, decided, excludedByLastDecision, held.isEmpty(), owners)) {
+            case DONE -> leaveWaiter.complete(null);
+            case CONFIRM -> requestRound("leaving: confirming that peers hold what I released");
+            case WAIT -> {
             }
         }
-    }
-
-    /** Whether each group is claimed by a peer in the last decided round, or may be held by nobody (so nobody waits for it). */
-    private boolean peersHold(Set<String> groups) {
-        for (String g : groups) {
-            if (owners.get(g) != null && lastClaims.values().stream().noneMatch(c -> c.contains(g))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void onReleased(Address src, WireMessage.Released r) {
@@ -1638,7 +1611,7 @@ public final class ClusterMember implements AutoCloseable {
         held.remove(g);
         releases++;
         if (leaving) {
-            handedAway.add(g);
+            leaveConfirmation.handedAway(g);
         }
         LOG.info("Pointed neighbours at {} and released {}", macs, group);
         listeners.forEach(l -> l.released(g));
@@ -1656,7 +1629,7 @@ public final class ClusterMember implements AutoCloseable {
         held.remove(g);
         releases++;
         if (leaving) {
-            handedAway.add(g);
+            leaveConfirmation.handedAway(g);
         }
         LOG.info("Released {}", group);
         listeners.forEach(l -> l.released(g));
