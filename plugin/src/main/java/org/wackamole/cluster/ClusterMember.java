@@ -127,17 +127,11 @@ public final class ClusterMember implements AutoCloseable {
     private boolean decided;
     private boolean everDecided;
     private boolean roundWanted;
-    private final Map<Integer, Map<Address, WireMessage.State>> states = new HashMap<>();
-    /** RELEASED can overtake the states we still miss: kept per round and group until we decide. */
-    private final Map<Integer, Map<String, Set<Address>>> releasedBy = new HashMap<>();
+    /** The states, RELEASED and PREPARED of this view's rounds, kept until we decide (they can overtake each other). */
+    private final RoundReports reports = new RoundReports();
     private final Set<String> held = new LinkedHashSet<>();
-    /** The current plan's waits: group to the members (by name in the round) whose RELEASED is still due. */
-    private final Map<String, Set<String>> awaitingRelease = new HashMap<>();
-    private final Map<String, Set<String>> awaitingReannounce = new HashMap<>();
-    /** PREPARED can overtake the decision too: per round and group, who said it and the hardware addresses. */
-    private final Map<Integer, Map<String, PreparedBy>> preparedBy = new HashMap<>();
-    /** The current plan's hand-overs still waiting for the new owner's PREPARED: group to new owner. */
-    private final Map<String, String> awaitingPrepared = new LinkedHashMap<>();
+    /** The current plan's waits for RELEASED and PREPARED. */
+    private final PlanWaits waits = new PlanWaits();
     /** Groups made local here without answering for them, waiting for their holder's RELEASED. */
     private final Set<String> prepared = new LinkedHashSet<>();
     /** Names of the last decided round's members, to read who sent a RELEASED. */
@@ -212,9 +206,6 @@ public final class ClusterMember implements AutoCloseable {
     private final Rejections rejections = new Rejections(LOG, System::nanoTime);
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean publishWanted = new AtomicBoolean();
-
-    private record PreparedBy(Address src, List<String> macs) {
-    }
 
     public ClusterMember(WackamoleConfig config, VipNetwork network, ChannelFactory channels) {
         this.config = Objects.requireNonNull(config, "config");
@@ -672,12 +663,8 @@ public final class ClusterMember implements AutoCloseable {
         roundParams = null;
         decided = false;
         roundWanted = false;
-        states.clear();
-        releasedBy.clear();
-        preparedBy.clear();
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
-        awaitingPrepared.clear();
+        reports.clear();
+        waits.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncsAsked.clear();
         silent.viewChanged(newView.getMembers());
@@ -773,7 +760,7 @@ public final class ClusterMember implements AutoCloseable {
                 || (round == started && decided)) {
             return;
         }
-        Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+        Map<Address, WireMessage.State> got = reports.states(started);
         List<Address> missing = SilentMembers.speaking(view.getMembers(), silent.silent()).stream()
                 .filter(a -> !got.containsKey(a) || got.get(a).starter() != view.getMembers().indexOf(channel.getAddress()))
                 .toList();
@@ -848,12 +835,8 @@ public final class ClusterMember implements AutoCloseable {
         // Whatever the previous round still waited for is abandoned before our state goes out (a
         // hand-over not begun leaves the group here, and the state says so). Prepared groups stay
         // prepared until this round's plan says whether they are still coming.
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
-        awaitingPrepared.clear();
-        states.keySet().removeIf(k -> k < round);
-        releasedBy.keySet().removeIf(k -> k < round);
-        preparedBy.keySet().removeIf(k -> k < round);
+        waits.clear();
+        reports.forgetBefore(round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
                 config.weight(), configDigest.digest(), preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
                 handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0, roundStarter, !config.network().real(),
@@ -866,7 +849,7 @@ public final class ClusterMember implements AutoCloseable {
         ViewKey startedIn = viewKey;
         schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && round == started && !decided) {
-                Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+                Map<Address, WireMessage.State> got = reports.states(started);
                 List<Address> missing = view.getMembers().stream().filter(a -> !got.containsKey(a)).toList();
                 LOG.warn("Round {} of view {} incomplete after {} ms (no state from {}); asking for another",
                         started, viewKey, ROUND_TIMEOUT_MS, missing);
@@ -880,7 +863,7 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
-        states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
+        reports.state(src, s);
         learnMacs(src, s);
         mayHold.put(src, new HashSet<>(s.held()));
         if (silent.isSilent(src) && isCoordinator()) {
@@ -898,8 +881,8 @@ public final class ClusterMember implements AutoCloseable {
         if (decided || roundParams == null || roundParams.round() != round) {
             return;
         }
-        Map<Address, WireMessage.State> all = states.get(round);
-        if (all == null) {
+        Map<Address, WireMessage.State> all = reports.states(round);
+        if (all.isEmpty()) {
             return;
         }
         Set<Address> without = SilentMembers.ofRanks(view.getMembers(), roundParams.silent());
@@ -982,49 +965,40 @@ public final class ClusterMember implements AutoCloseable {
         Map<String, Set<String>> othersClaims = new HashMap<>(claims);
         othersClaims.remove(me);
         leaveConfirmation.decided(othersClaims);
-        Map<String, Set<String>> alreadyReleased = new HashMap<>();
-        releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
-            String who = names.get(a);
-            if (who != null) {
-                alreadyReleased.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        }));
+        Map<String, Set<String>> alreadyReleased = reports.releasedNames(round, names);
         Set<String> handsOver = new HashSet<>();
         got.forEach((a, st) -> {
             if (st.handsOver()) {
                 handsOver.add(names.get(a));
             }
         });
-        Map<String, Set<String>> alreadyPrepared = new HashMap<>();
-        preparedBy.getOrDefault(round, Map.of()).forEach((g, p) -> {
-            String who = names.get(p.src());
-            if (who != null) {
-                alreadyPrepared.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        });
+        Map<String, Set<String>> alreadyPrepared = reports.preparedNames(round, names);
         RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, owners, claims, alreadyReleased,
                 view instanceof MergeView, handsOver, alreadyPrepared);
         apply(plan, me, names, previousOwners);
-        LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, awaitingRelease.keySet());
-        if (!awaitingRelease.isEmpty()) {
+        LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, waits.awaitedReleases());
+        if (waits.awaitsRelease()) {
             int decidedRound = round;
             ViewKey decidedView = viewKey;
-            schedule(() -> {
-                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
-                    Set<String> silentNames = new HashSet<>();
-                    silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
-                    if (awaitingRelease.values().stream().allMatch(silentNames::containsAll)) {
-                        // Only silent members hold them: a new round would wait the same. They come when those speak.
-                        LOG.debug("Waiting for silent members to release {}", awaitingRelease.keySet());
-                        return;
-                    }
-                    LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
-                            awaitingRelease.keySet(), RELEASE_WAIT_MS);
-                    requestRound("release wait timed out");
-                }
-            }, RELEASE_WAIT_MS);
+            schedule(() -> releaseWaitExpired(decidedView, decidedRound), RELEASE_WAIT_MS);
         }
         checkHandedOver();
+    }
+
+    /** The bound on the wait for a decided round's releases: asks for a new round unless only silent members hold them. */
+    private void releaseWaitExpired(ViewKey decidedView, int decidedRound) {
+        if (!stopped && decidedView.equals(viewKey) && round == decidedRound && waits.awaitsRelease()) {
+            Set<String> silentNames = new HashSet<>();
+            silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
+            if (waits.releasesOnlyFrom(silentNames)) {
+                // Only silent members hold them: a new round would wait the same. They come when those speak.
+                LOG.debug("Waiting for silent members to release {}", waits.awaitedReleases());
+                return;
+            }
+            LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
+                    waits.awaitedReleases(), RELEASE_WAIT_MS);
+            requestRound("release wait timed out");
+        }
     }
 
     private void apply(RoundPlan plan, String me, Map<Address, String> names, Map<String, String> previousOwners) {
@@ -1042,35 +1016,18 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         plan.handOverNow().keySet().forEach(g -> {
-            if (handOver(g, preparedBy.get(round).get(g).macs())) {
+            if (handOver(g, reports.preparedMacs(round, g))) {
                 released.add(g);
             }
         });
         if (!released.isEmpty()) {
             send(null, new WireMessage.Released(viewKey, round, released));
         }
-        awaitingPrepared.putAll(plan.awaitPrepared());
+        waits.awaitPrepared(plan.awaitPrepared());
         if (!plan.awaitPrepared().isEmpty()) {
             int decidedRound = round;
             ViewKey decidedView = viewKey;
-            schedule(() -> {
-                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingPrepared.isEmpty()) {
-                    LOG.warn("No PREPARED for {} within {} ms; releasing them before their new owners acquire",
-                            awaitingPrepared, PREPARE_WAIT_MS);
-                    List<String> late = new ArrayList<>();
-                    for (String g : List.copyOf(awaitingPrepared.keySet())) {
-                        awaitingPrepared.remove(g);
-                        if (release(g)) {
-                            late.add(g);
-                        }
-                    }
-                    if (!late.isEmpty()) {
-                        send(null, new WireMessage.Released(viewKey, round, late));
-                    }
-                    checkHandedOver();
-                    publish();
-                }
-            }, PREPARE_WAIT_MS);
+            schedule(() -> prepareWaitExpired(decidedView, decidedRound), PREPARE_WAIT_MS);
         }
         for (String g : plan.acquireNow()) {
             String before = previousOwners.get(g);
@@ -1079,9 +1036,27 @@ public final class ClusterMember implements AutoCloseable {
                 lastFailoverMillis = (System.nanoTime() - viewNanos) / 1_000_000;
             }
         }
-        plan.awaitRelease().forEach((g, from) -> awaitingRelease.put(g, new HashSet<>(from)));
-        plan.awaitReannounce().forEach((g, from) -> awaitingReannounce.put(g, new HashSet<>(from)));
+        waits.awaitReleases(plan);
         plan.announceNow().forEach(this::announce);
+    }
+
+    /** The bound on the wait for new owners' PREPARED: what is still here is released first, as without a hand-over. */
+    private void prepareWaitExpired(ViewKey decidedView, int decidedRound) {
+        if (!stopped && decidedView.equals(viewKey) && round == decidedRound && waits.awaitsPrepared()) {
+            LOG.warn("No PREPARED for {} within {} ms; releasing them before their new owners acquire",
+                    waits.awaitedPrepared(), PREPARE_WAIT_MS);
+            List<String> late = new ArrayList<>();
+            for (String g : waits.takeAwaitingPrepared()) {
+                if (release(g)) {
+                    late.add(g);
+                }
+            }
+            if (!late.isEmpty()) {
+                send(null, new WireMessage.Released(viewKey, round, late));
+            }
+            checkHandedOver();
+            publish();
+        }
     }
 
     /** Completes a graceful leave once peers are seen holding what this member let go of ({@link LeaveConfirmation}). */
@@ -1106,10 +1081,9 @@ public final class ClusterMember implements AutoCloseable {
         if (may != null) {
             r.groups().forEach(may::remove);
         }
-        Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
         for (String g : r.groups()) {
             if (config.group(g) != null) { // only our pool's groups are kept: nothing else can be waited for
-                byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
+                reports.released(r.round(), g, src);
             }
         }
         if (r.round() != round || !decided) {
@@ -1117,14 +1091,10 @@ public final class ClusterMember implements AutoCloseable {
         }
         String who = roundNames.get(src);
         for (String g : r.groups()) {
-            Set<String> waiting = awaitingRelease.get(g);
-            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
-                awaitingRelease.remove(g);
+            if (waits.releasedForAcquire(g, who)) {
                 acquire(g);
             }
-            waiting = awaitingReannounce.get(g);
-            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
-                awaitingReannounce.remove(g);
+            if (waits.releasedForReannounce(g, who)) {
                 announce(g);
             }
         }
@@ -1140,19 +1110,15 @@ public final class ClusterMember implements AutoCloseable {
         if (macs == null) {
             return;
         }
-        Map<String, PreparedBy> byGroup = preparedBy.computeIfAbsent(p.round(), k -> new HashMap<>());
-        macs.forEach((g, m) -> byGroup.put(g, new PreparedBy(src, m)));
+        macs.forEach((g, m) -> reports.prepared(p.round(), g, src, m));
         if (p.round() != round || !decided) {
             return; // applied when this round is decided
         }
         String who = roundNames.get(src);
         List<String> released = new ArrayList<>();
         macs.forEach((g, m) -> {
-            if (who != null && who.equals(awaitingPrepared.get(g))) {
-                awaitingPrepared.remove(g);
-                if (handOver(g, m)) {
-                    released.add(g);
-                }
+            if (waits.preparedBy(g, who) && handOver(g, m)) {
+                released.add(g);
             }
         });
         if (!released.isEmpty()) {
@@ -1466,10 +1432,8 @@ public final class ClusterMember implements AutoCloseable {
         releaseAll("reconnecting");
         view = null;
         viewKey = null;
-        states.clear();
-        releasedBy.clear();
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
+        reports.clear();
+        waits.clear();
         future.clear();
         try {
             ch.disconnect();
@@ -1529,7 +1493,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.warn("This process did not run for {} ms (longer than the {} ms after which peers may exclude it): "
                 + "releasing every VIP until a round started after this pause confirms the view", millis, thresholdMillis);
         releaseAll("paused for " + millis + " ms");
-        awaitingReannounce.clear();
+        waits.dropReannounces();
         do {
             resync = tokens.nextLong();
         } while (resync == 0);
@@ -1658,8 +1622,7 @@ public final class ClusterMember implements AutoCloseable {
         if (!released.isEmpty() && viewKey != null) {
             send(null, new WireMessage.Released(viewKey, round, released));
         }
-        awaitingRelease.clear();
-        awaitingPrepared.clear();
+        waits.dropMoves();
         List.copyOf(prepared).forEach(this::unprepare);
         publish();
     }
