@@ -154,12 +154,8 @@ public final class ClusterMember implements AutoCloseable {
     private final SilentMembers silent = new SilentMembers();
     /** The rank in the view of the sender of the round we answer (states must answer the same ROUND). */
     private int roundStarter;
-    /** Why the last decided round let this member hold nothing although it asked to: DUPLICATE_NAME, MISCONFIGURED, OBSERVING. */
-    private MemberState refusal;
-    private List<String> configDifferences = List.of();
-    /** What was last logged about names and configuration, so that each change is logged once. */
-    private String reportedNames = "";
-    private String reportedConfig = "";
+    /** Who may not hold VIPs for its name or configuration, and why this member holds nothing although it asked to. */
+    private final NamesAndConfigReport namesAndConfig;
     /** Hardware addresses per member of the view, to tell the network which hosts are silent members'. */
     private final Map<Address, List<String>> macsOf = new HashMap<>();
     /** Members of the view we have had a valid message from in it (a silent coordinator sends none). */
@@ -213,6 +209,7 @@ public final class ClusterMember implements AutoCloseable {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.configDigest = ConfigDigest.of(config);
+        this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-" + config.node());
@@ -936,7 +933,7 @@ public final class ClusterMember implements AutoCloseable {
             becomeMature("a mature peer is in the cluster");
         }
         quorate = input.quorate();
-        reportNamesAndConfig(input, got);
+        namesAndConfig.report(input, got, channel.getAddress());
         if (!quorate && !held.isEmpty()) {
             LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", members.size(), config.quorum());
         }
@@ -1281,49 +1278,6 @@ public final class ClusterMember implements AutoCloseable {
         network.knownMembers(Map.copyOf(known));
     }
 
-    /** Logs once per change who may not hold VIPs for its name or configuration, and why. */
-    private void reportNamesAndConfig(RoundInput input, Map<Address, WireMessage.State> got) {
-        Address me = channel.getAddress();
-        List<String> duplicates = input.duplicates().stream()
-                .map(a -> got.get(a).node() + " (" + a + ", known as " + input.names().get(a) + ")").sorted().toList();
-        String names = String.join("; ", duplicates);
-        if (!names.equals(reportedNames)) {
-            reportedNames = names;
-            if (input.duplicates().contains(me)) {
-                LOG.error("Another member of the view already calls itself '{}' (it joined first): I claim no VIP until "
-                        + "wackamole.node is unique (state DUPLICATE_NAME)", config.node());
-            } else if (!duplicates.isEmpty()) {
-                LOG.error("Members using a name already taken hold nothing until renamed (set a distinct wackamole.node "
-                        + "on each): {}", duplicates);
-            } else {
-                LOG.info("Every member's name is unique again");
-            }
-        }
-        configDifferences = input.config().differences();
-        String cfg = String.join("; ", configDifferences);
-        if (!cfg.equals(reportedConfig)) {
-            reportedConfig = cfg;
-            if (configDifferences.isEmpty()) {
-                LOG.info("Every member's configuration agrees again");
-            } else if (input.config().misconfigured().contains(me)) {
-                LOG.error("My configuration differs from the farm's reference (held by most members; on a tie, by the "
-                        + "first in the view): I claim no VIP until it agrees (state MISCONFIGURED): {}", configDifferences);
-            } else {
-                LOG.warn("Configurations differ in the cluster (members that differ from the reference hold nothing): {}",
-                        configDifferences);
-            }
-        }
-        if (input.duplicates().contains(me)) {
-            refusal = MemberState.DUPLICATE_NAME;
-        } else if (input.config().observers().contains(me)) {
-            refusal = MemberState.OBSERVING;
-        } else if (input.config().misconfigured().contains(me)) {
-            refusal = MemberState.MISCONFIGURED;
-        } else {
-            refusal = null;
-        }
-    }
-
     /**
      * An interface of the pool went down or away: its groups move to members that can hold them
      * (released here first, so that they may take them at once), and come back when it returns.
@@ -1666,24 +1620,8 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void publish() {
-        MemberState state;
-        if (stopped) {
-            state = MemberState.STOPPED;
-        } else if (view == null || !everDecided) {
-            state = MemberState.JOINING;
-        } else if (resync != 0) {
-            state = MemberState.PAUSED;
-        } else if (refusal != null) {
-            state = refusal;
-        } else if (!mature) {
-            state = MemberState.MATURING;
-        } else if (!eligible || leaving) {
-            state = MemberState.DRAINED;
-        } else if (!quorate) {
-            state = MemberState.MINORITY;
-        } else {
-            state = MemberState.RUNNING;
-        }
+        MemberState state = MemberStates.of(stopped, view != null && everDecided, resync != 0, namesAndConfig.refusal(), mature,
+                eligible && !leaving, quorate);
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
@@ -1691,7 +1629,8 @@ public final class ClusterMember implements AutoCloseable {
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
                 new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis,
                         dropped + rejections.count(), rounds, pausesSeen, conflicts, rejections.count()),
-                lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(), configDifferences);
+                lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(),
+                namesAndConfig.configDifferences());
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }
