@@ -175,18 +175,13 @@ public final class ClusterMember implements AutoCloseable {
     /** Coordinator: resync tokens asked for, to be named by the next round. */
     private final Set<Long> resyncsAsked = new LinkedHashSet<>();
     private final java.util.Random tokens = new java.util.Random();
-    /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
-    private final Map<String, Integer> failedAcquires = new HashMap<>();
-    private final Set<String> cannotHold = new LinkedHashSet<>();
-    /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
-    private final Set<String> lostInterfaces = new LinkedHashSet<>();
+    /** Groups this host failed to acquire or whose interface is lost: declined until their retry, or until it is back. */
+    private final UnholdableGroups unholdable;
     /**
      * The interface the JGroups transport is bound to, named once at connect: once that interface is
      * deleted, its address (and so the interface's name) can no longer be found from the address.
      */
     private volatile String clusterInterface;
-    /** Link events per interface so far: a wait for the cluster's address ends when another event comes. */
-    private final Map<String, Integer> linkEvents = new HashMap<>();
     /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
     private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -210,6 +205,7 @@ public final class ClusterMember implements AutoCloseable {
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.configDigest = ConfigDigest.of(config);
         this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
+        this.unholdable = new UnholdableGroups(config.groups(), RETRY_FIRST_MS, RETRY_MAX_MS);
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-" + config.node());
@@ -1207,7 +1203,7 @@ public final class ClusterMember implements AutoCloseable {
             acquireFailed(g, e);
             return false;
         }
-        failedAcquires.remove(g);
+        unholdable.acquired(g);
         prepared.remove(g);
         held.add(g);
         acquisitions++;
@@ -1226,19 +1222,21 @@ public final class ClusterMember implements AutoCloseable {
         if (prepared.contains(g)) {
             unprepare(g);
         }
-        int failures = failedAcquires.merge(g, 1, Integer::sum);
-        long retryMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(failures - 1, 15));
+        UnholdableGroups.Failure failure = unholdable.acquireFailed(g);
         LOG.error("Could not acquire {}: {}. Leaving it to another member; trying again here in {} ms (failure {} in a row)",
-                config.group(g), e.getMessage(), retryMs, failures);
-        if (cannotHold.add(g)) {
+                config.group(g), e.getMessage(), failure.retryMs(), failure.failures());
+        if (failure.newlyDeclined()) {
             requestRound("cannot hold " + g);
         }
-        schedule(() -> {
-            if (!stopped && !onLostInterface(g) && cannotHold.remove(g)) {
-                LOG.info("Trying {} here again", g);
-                requestRound("retry " + g);
-            }
-        }, retryMs);
+        schedule(() -> retryAcquire(g), failure.retryMs());
+    }
+
+    /** The back-off after a failed acquisition ran out: the group may come here again (not while its interface is lost). */
+    private void retryAcquire(String g) {
+        if (!stopped && unholdable.retry(g)) {
+            LOG.info("Trying {} here again", g);
+            requestRound("retry " + g);
+        }
     }
 
     private List<String> hardwareAddresses() {
@@ -1283,15 +1281,13 @@ public final class ClusterMember implements AutoCloseable {
      * (released here first, so that they may take them at once), and come back when it returns.
      */
     private void onInterfaceLost(String name) {
-        linkEvents.merge(name, 1, Integer::sum);
-        if (!lostInterfaces.add(name)) {
+        List<String> affected = unholdable.interfaceLost(name);
+        if (affected == null) {
             return;
         }
-        List<String> affected = config.groups().stream().filter(g -> usesInterface(g, name)).map(VipGroup::identity).toList();
         LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
         List<String> released = new ArrayList<>();
         for (String g : affected) {
-            cannotHold.add(g);
             if (held.contains(g) && release(g)) {
                 released.add(g);
             }
@@ -1304,7 +1300,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void onInterfaceBack(String name) {
-        onInterfaceBack(name, linkEvents.merge(name, 1, Integer::sum), 0);
+        onInterfaceBack(name, unholdable.linkEvent(name), 0);
     }
 
     /**
@@ -1314,7 +1310,7 @@ public final class ClusterMember implements AutoCloseable {
      * connections broke with the interface), where it would claim the whole pool.
      */
     private void onInterfaceBack(String name, int event, int waited) {
-        if (stopped || !lostInterfaces.contains(name) || linkEvents.get(name) != event) {
+        if (stopped || !unholdable.stillLost(name, event)) {
             return;
         }
         boolean cluster = carriesClusterTraffic(name);
@@ -1329,14 +1325,7 @@ public final class ClusterMember implements AutoCloseable {
             LOG.error("Interface {} is back but the cluster's address did not come back on it in {} ms; reconnecting anyway", name,
                     ADDRESS_WAIT_STEP_MS * ADDRESS_WAIT_STEPS);
         }
-        lostInterfaces.remove(name);
-        List<String> back = new ArrayList<>();
-        for (VipGroup g : config.groups()) {
-            if (usesInterface(g, name) && !onLostInterface(g.identity()) && cannotHold.remove(g.identity())) {
-                failedAcquires.remove(g.identity());
-                back.add(g.identity());
-            }
-        }
+        List<String> back = unholdable.interfaceBack(name);
         LOG.info("Interface {} is back: {} may be held here again", name, back);
         if (cluster) {
             rejoinAfterInterfaceLoss(name);
@@ -1408,23 +1397,9 @@ public final class ClusterMember implements AutoCloseable {
         publish();
     }
 
-    private static boolean usesInterface(VipGroup group, String name) {
-        return group.addresses().stream().anyMatch(a -> a.interfaceName().equals(name));
-    }
-
-    private boolean onLostInterface(String identity) {
-        VipGroup group = config.group(identity);
-        return group != null && group.addresses().stream().anyMatch(a -> lostInterfaces.contains(a.interfaceName()));
-    }
-
     /** What this member's state declines: groups an operator moved away and groups this host failed to hold. */
     private List<String> declinedNow() {
-        if (cannotHold.isEmpty()) {
-            return List.copyOf(declined);
-        }
-        Set<String> all = new LinkedHashSet<>(declined);
-        all.addAll(cannotHold);
-        return List.copyOf(all);
+        return unholdable.declined(declined);
     }
 
     /**
