@@ -156,17 +156,12 @@ public final class ClusterMember implements AutoCloseable {
     private int roundStarter;
     /** Who may not hold VIPs for its name or configuration, and why this member holds nothing although it asked to. */
     private final NamesAndConfigReport namesAndConfig;
-    /** Hardware addresses per member of the view, to tell the network which hosts are silent members'. */
-    private final Map<Address, List<String>> macsOf = new HashMap<>();
+    /** Which hosts are members', by their hardware addresses, to tell the network ({@link #tellKnownMembers}). */
+    private final MemberHosts memberHosts = new MemberHosts(MAX_MEMBER_MACS);
     /** Members of the view we have had a valid message from in it (a silent coordinator sends none). */
     private final Set<Address> heardFrom = new HashSet<>();
-    /**
-     * What each member of the view may hold, as far as we know: its latest state's groups, plus what
-     * the latest decision gave it, less what it said RELEASED since. A superset on purpose: the
-     * coordinator tells a round what its silent members may hold, and their groups then wait for
-     * their RELEASED instead of being taken at once beside addresses that may still be up.
-     */
-    private final Map<Address, Set<String>> mayHold = new HashMap<>();
+    /** What each member of the view may hold, as far as we know: a superset, told to rounds for their silent members. */
+    private final MayHold mayHold = new MayHold();
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
@@ -182,13 +177,6 @@ public final class ClusterMember implements AutoCloseable {
      * deleted, its address (and so the interface's name) can no longer be found from the address.
      */
     private volatile String clusterInterface;
-    /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
-    private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_MEMBER_MACS;
-        }
-    };
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
@@ -662,8 +650,8 @@ public final class ClusterMember implements AutoCloseable {
         resyncsAsked.clear();
         silent.viewChanged(newView.getMembers());
         heardFrom.clear();
-        macsOf.keySet().retainAll(newView.getMembers());
-        mayHold.keySet().retainAll(newView.getMembers());
+        memberHosts.viewChanged(newView.getMembers());
+        mayHold.viewChanged(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
@@ -729,10 +717,7 @@ public final class ClusterMember implements AutoCloseable {
         List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
         resyncsAsked.removeAll(answered);
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
-        List<String> silentHeld = new ArrayList<>();
-        for (int rank : silentRanks) {
-            mayHold.getOrDefault(view.getMembers().get(rank), Set.of()).forEach(g -> silentHeld.add(rank + ":" + g));
-        }
+        List<String> silentHeld = mayHold.silentHeld(view.getMembers(), silentRanks);
         send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
         ViewKey startedIn = viewKey;
         schedule(() -> goWithoutSilent(startedIn, next), SilentMembers.WAIT_MS);
@@ -858,7 +843,7 @@ public final class ClusterMember implements AutoCloseable {
         }
         reports.state(src, s);
         learnMacs(src, s);
-        mayHold.put(src, new HashSet<>(s.held()));
+        mayHold.stated(src, s.held());
         if (silent.isSilent(src) && isCoordinator()) {
             silent.spoke(src);
             LOG.info("{} ({}) answers again: it takes part from the next round", src, s.node());
@@ -909,19 +894,8 @@ public final class ClusterMember implements AutoCloseable {
             resync = 0;
         }
         List<Address> members = new ArrayList<>(got.keySet());
-        Map<Address, Set<String>> silentHeld = new LinkedHashMap<>();
-        for (Address a : SilentMembers.ofRanks(view.getMembers(), roundParams.silent())) {
-            silentHeld.put(a, new LinkedHashSet<>());
-        }
-        for (String entry : roundParams.silentHeld()) {
-            int colon = entry.indexOf(':');
-            int rank = colon > 0 ? parseRank(entry.substring(0, colon)) : -1;
-            String g = colon > 0 ? entry.substring(colon + 1) : null;
-            Set<String> of = rank >= 0 && rank < view.size() ? silentHeld.get(view.getMembers().get(rank)) : null;
-            if (of != null && config.group(g) != null) {
-                of.add(g);
-            }
-        }
+        Map<Address, Set<String>> silentHeld = MayHold.ofRound(view.getMembers(),
+                SilentMembers.ofRanks(view.getMembers(), roundParams.silent()), roundParams.silentHeld(), g -> config.group(g) != null);
         RoundInput input = RoundInput.of(members, got, silentHeld,
                 config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
                 config.balancePerRound(), config.identities());
@@ -938,14 +912,7 @@ public final class ClusterMember implements AutoCloseable {
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
-        names.forEach((a, name) -> {
-            Set<String> may = mayHold.computeIfAbsent(a, k -> new HashSet<>());
-            may.addAll(allocation.groupsOf(name));
-            Set<String> claimed = input.request().claims().get(name);
-            if (claimed != null) {
-                may.addAll(claimed);
-            }
-        });
+        names.forEach((a, name) -> mayHold.decided(a, allocation.groupsOf(name), input.request().claims().get(name)));
         pendingBalance = allocation.pendingBalanceMoves();
         String me = names.get(channel.getAddress());
         Set<String> mine = allocation.groupsOf(me);
@@ -1070,10 +1037,7 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
-        Set<String> may = mayHold.get(src);
-        if (may != null) {
-            r.groups().forEach(may::remove);
-        }
+        mayHold.released(src, r.groups());
         for (String g : r.groups()) {
             if (config.group(g) != null) { // only our pool's groups are kept: nothing else can be waited for
                 reports.released(r.round(), g, src);
@@ -1137,14 +1101,6 @@ public final class ClusterMember implements AutoCloseable {
             at += n;
         }
         return result;
-    }
-
-    private static int parseRank(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private void onRoundRequest(WireMessage.RoundRequest r) {
@@ -1249,14 +1205,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void learnMacs(Address src, WireMessage.State s) {
-        boolean changed = false;
-        for (String mac : s.macs()) {
-            changed |= !s.node().equals(memberMacs.put(mac, s.node()));
-        }
-        if (s.macs().size() <= MAX_MEMBER_MACS && !s.macs().equals(macsOf.put(src, s.macs()))) {
-            changed = true;
-        }
-        if (changed) {
+        if (memberHosts.learn(src, s)) {
             tellKnownMembers();
         }
     }
@@ -1269,11 +1218,7 @@ public final class ClusterMember implements AutoCloseable {
      * the outside sees it until that member speaks again or leaves the view.
      */
     private void tellKnownMembers() {
-        Map<String, String> known = new HashMap<>(memberMacs);
-        for (Address a : silent.silent()) {
-            macsOf.getOrDefault(a, List.of()).forEach(known::remove);
-        }
-        network.knownMembers(Map.copyOf(known));
+        network.knownMembers(memberHosts.known(silent.silent()));
     }
 
     /**
