@@ -304,40 +304,25 @@ public final class ClusterMember implements AutoCloseable {
             becomeMature("waited " + matureMs + " ms");
             return;
         }
-        List<Address> members = view.getMembers();
-        Thread probe = new Thread(() -> {
-            Set<String> strangers = new java.util.TreeSet<>();
-            try {
-                Object r = ch.down(new org.jgroups.Event(org.jgroups.Event.FIND_INITIAL_MBRS, DISCOVERY_WAIT_MS));
-                if (r instanceof org.jgroups.util.Responses responses) {
-                    responses.waitFor(DISCOVERY_WAIT_MS);
-                    for (org.jgroups.protocols.PingData d : responses) {
-                        if (d.getAddress() != null && !members.contains(d.getAddress())) {
-                            strangers.add(d.getLogicalName() != null ? d.getLogicalName() : String.valueOf(d.getAddress()));
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("Discovery before maturing failed: {}", e.toString());
+        DiscoveryProbe.strangers(ch, view.getMembers(), DISCOVERY_WAIT_MS, "wackamole-discovery-" + config.node(), LOG,
+                strangers -> submit(() -> strangersFound(strangers, matureMs)));
+    }
+
+    /** The answer of the discovery probe before maturing: mature, or wait another period if strangers answer alone. */
+    private void strangersFound(Set<String> strangers, long matureMs) {
+        if (mature || stopped) {
+            return;
+        }
+        if (strangers.isEmpty() || view == null || view.size() > 1) {
+            becomeMature("waited " + matureMs + " ms");
+        } else {
+            if (!strangersReported) {
+                strangersReported = true;
+                LOG.error("Members {} of cluster '{}' answer discovery but I cannot join them (another farm key in "
+                        + "wackamole.security.keystore, or another wire version): claiming nothing", strangers, config.cluster());
             }
-            submit(() -> {
-                if (mature || stopped) {
-                    return;
-                }
-                if (strangers.isEmpty() || view == null || view.size() > 1) {
-                    becomeMature("waited " + matureMs + " ms");
-                } else {
-                    if (!strangersReported) {
-                        strangersReported = true;
-                        LOG.error("Members {} of cluster '{}' answer discovery but I cannot join them (another farm key in "
-                                + "wackamole.security.keystore, or another wire version): claiming nothing", strangers, config.cluster());
-                    }
-                    matureTimer = schedule(() -> matureTimerFired(matureMs), Math.max(matureMs, 1000));
-                }
-            });
-        }, "wackamole-discovery-" + config.node());
-        probe.setDaemon(true);
-        probe.start();
+            matureTimer = schedule(() -> matureTimerFired(matureMs), Math.max(matureMs, 1000));
+        }
     }
 
     /** Daemon thread that only reads the clock; on a pause it wakes the protocol thread, which handles it first. */
