@@ -129,11 +129,14 @@ public final class ClusterMember implements AutoCloseable {
     private boolean roundWanted;
     /** The states, RELEASED and PREPARED of this view's rounds, kept until we decide (they can overtake each other). */
     private final RoundReports reports = new RoundReports();
-    private final Set<String> held = new LinkedHashSet<>();
+    /** What this host holds and has prepared, and the network calls that change them. */
+    private final Holdings holdings;
+    /** Read-only views of {@link #holdings}. */
+    private final Set<String> held;
     /** The current plan's waits for RELEASED and PREPARED. */
     private final PlanWaits waits = new PlanWaits();
     /** Groups made local here without answering for them, waiting for their holder's RELEASED. */
-    private final Set<String> prepared = new LinkedHashSet<>();
+    private final Set<String> prepared;
     /** Names of the last decided round's members, to read who sent a RELEASED. */
     private Map<Address, String> roundNames = Map.of();
     private final FutureMessages future = new FutureMessages(MAX_BUFFERED, MAX_BUFFERED_BYTES, BUFFERED_TTL_NANOS);
@@ -180,7 +183,7 @@ public final class ClusterMember implements AutoCloseable {
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
-    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
+    private long failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
     private String lastConflict;
     private final Rejections rejections = new Rejections(LOG, System::nanoTime);
     private final AtomicInteger queued = new AtomicInteger();
@@ -194,6 +197,9 @@ public final class ClusterMember implements AutoCloseable {
         this.configDigest = ConfigDigest.of(config);
         this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
         this.unholdable = new UnholdableGroups(config.groups(), RETRY_FIRST_MS, RETRY_MAX_MS);
+        this.holdings = new Holdings(config, network, listeners, LOG);
+        this.held = holdings.held();
+        this.prepared = holdings.prepared();
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-" + config.node());
@@ -241,7 +247,7 @@ public final class ClusterMember implements AutoCloseable {
 
             @Override
             public void addressRestored(VipAddress address) {
-                submit(() -> announcements++);
+                submit(holdings::restored);
             }
 
             @Override
@@ -1137,20 +1143,12 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0) {
             return false; // decided on what may be a view the others have left
         }
-        VipGroup group = config.group(g);
-        try {
-            network.acquire(group);
-        } catch (NetworkException | RuntimeException e) {
-            acquireFailed(g, e);
+        Exception failure = holdings.acquire(g);
+        if (failure != null) {
+            acquireFailed(g, failure);
             return false;
         }
         unholdable.acquired(g);
-        prepared.remove(g);
-        held.add(g);
-        acquisitions++;
-        announcements++;
-        LOG.info("Acquired {}", group);
-        listeners.forEach(l -> l.acquired(g));
         return true;
     }
 
@@ -1392,80 +1390,36 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0 || groups.isEmpty()) {
             return;
         }
-        List<String> done = new ArrayList<>();
-        List<String> macs = new ArrayList<>();
-        for (String g : groups) {
-            try {
-                List<String> m = network.prepare(config.group(g));
-                if (m.size() != config.group(g).addresses().size()) {
-                    throw new NetworkException("the network named " + m.size() + " hardware addresses for " + g);
-                }
-                prepared.add(g);
-                done.add(g);
-                macs.addAll(m);
-            } catch (NetworkException | RuntimeException e) {
-                LOG.warn("Could not prepare {} for a hand-over: {}; its holder will release it first", g, e.getMessage());
-            }
-        }
-        if (!done.isEmpty()) {
-            LOG.debug("Prepared {}", done);
-            send(null, new WireMessage.Prepared(viewKey, round, done, macs));
+        Holdings.Preparation done = holdings.prepare(groups);
+        if (!done.groups().isEmpty()) {
+            LOG.debug("Prepared {}", done.groups());
+            send(null, new WireMessage.Prepared(viewKey, round, done.groups(), done.macs()));
         }
     }
 
     private void unprepare(String g) {
-        prepared.remove(g);
-        try {
-            network.release(config.group(g));
-        } catch (NetworkException | RuntimeException e) {
-            LOG.warn("Could not remove the prepared {}: {}", g, e.getMessage());
-        }
+        holdings.unprepare(g);
     }
 
     /** Points neighbours at the new owner, then releases: make before break. */
     private boolean handOver(String g, List<String> macs) {
-        VipGroup group = config.group(g);
-        try {
-            network.handOver(group, macs);
-        } catch (NetworkException | RuntimeException e) {
-            LOG.error("Could not hand {} over: {}; releasing it", group, e.getMessage());
-            return release(g);
-        }
-        held.remove(g);
-        releases++;
-        if (leaving) {
-            leaveConfirmation.handedAway(g);
-        }
-        LOG.info("Pointed neighbours at {} and released {}", macs, group);
-        listeners.forEach(l -> l.released(g));
-        return true;
+        return letGo(g, holdings.handOver(g, macs));
     }
 
     private boolean release(String g) {
-        VipGroup group = config.group(g);
-        try {
-            network.release(group);
-        } catch (NetworkException | RuntimeException e) {
-            LOG.error("Could not release {}: {}", group, e.getMessage());
-            return false;
-        }
-        held.remove(g);
-        releases++;
-        if (leaving) {
+        return letGo(g, holdings.release(g));
+    }
+
+    /** While leaving, what was let go of is what peers must be seen holding before it disconnects. */
+    private boolean letGo(String g, boolean released) {
+        if (released && leaving) {
             leaveConfirmation.handedAway(g);
         }
-        LOG.info("Released {}", group);
-        listeners.forEach(l -> l.released(g));
-        return true;
+        return released;
     }
 
     private void announce(String g) {
-        try {
-            network.announce(config.group(g));
-            announcements++;
-        } catch (NetworkException | RuntimeException e) {
-            LOG.warn("Could not announce {}: {}", g, e.getMessage());
-        }
+        holdings.announce(g);
     }
 
     private void releaseAll(String why) {
@@ -1532,7 +1486,7 @@ public final class ClusterMember implements AutoCloseable {
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
-                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis,
+                new MemberStatus.Counters(holdings.acquisitions(), holdings.releases(), holdings.announcements(), failovers, lastFailoverMillis,
                         dropped + rejections.count(), rounds, pausesSeen, conflicts, rejections.count()),
                 lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(),
                 namesAndConfig.configDifferences());
