@@ -41,7 +41,6 @@ import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.config.VipAddress;
 import org.wackamole.network.HandoverMode;
-import org.wackamole.network.NetworkException;
 import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
 
@@ -61,6 +60,17 @@ import org.wackamole.network.VipNetwork;
  * waiting for when a new round starts, before it reports its state, so a state once sent never
  * understates what that member holds. All of this runs on one thread per member: JGroups callbacks
  * only decode and enqueue, and the network is only touched from that thread.
+ *
+ * <p>This class is the channel, that loop and the dispatch of events and messages; each concern it
+ * dispatches to has a class of its own, pure where it can be: {@link Admission} (which message is
+ * read), {@link FutureMessages} (those of views to come), {@link RoundReports} (who reported what per
+ * round), {@link RoundInput} and {@link RoundPlan} (the decision and this member's part of it),
+ * {@link PlanWaits} (what the plan still waits for), {@link Holdings} (the network calls that apply
+ * it), {@link SilentMembers} and {@link MayHold} (members that do not answer, and what they may
+ * hold), {@link MemberHosts} (which hosts are members'), {@link UnholdableGroups} (what this host
+ * cannot hold now), {@link LeaveConfirmation} (when a leaving member may go),
+ * {@link NamesAndConfigReport} and {@link MemberStates} (what it shows), {@link PauseDetector},
+ * {@link Rejections} and {@link DiscoveryProbe}.
  */
 public final class ClusterMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
