@@ -1,11 +1,8 @@
 package org.wackamole.cluster;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +41,6 @@ import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.config.VipAddress;
 import org.wackamole.network.HandoverMode;
-import org.wackamole.network.NetworkException;
 import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
 
@@ -64,6 +60,17 @@ import org.wackamole.network.VipNetwork;
  * waiting for when a new round starts, before it reports its state, so a state once sent never
  * understates what that member holds. All of this runs on one thread per member: JGroups callbacks
  * only decode and enqueue, and the network is only touched from that thread.
+ *
+ * <p>This class is the channel, that loop and the dispatch of events and messages; each concern it
+ * dispatches to has a class of its own, pure where it can be: {@link Admission} (which message is
+ * read), {@link FutureMessages} (those of views to come), {@link RoundReports} (who reported what per
+ * round), {@link RoundInput} and {@link RoundPlan} (the decision and this member's part of it),
+ * {@link PlanWaits} (what the plan still waits for), {@link Holdings} (the network calls that apply
+ * it), {@link SilentMembers} and {@link MayHold} (members that do not answer, and what they may
+ * hold), {@link MemberHosts} (which hosts are members'), {@link UnholdableGroups} (what this host
+ * cannot hold now), {@link LeaveConfirmation} (when a leaving member may go),
+ * {@link NamesAndConfigReport} and {@link MemberStates} (what it shows), {@link PauseDetector},
+ * {@link Rejections} and {@link DiscoveryProbe}.
  */
 public final class ClusterMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -130,23 +137,19 @@ public final class ClusterMember implements AutoCloseable {
     private boolean decided;
     private boolean everDecided;
     private boolean roundWanted;
-    private final Map<Integer, Map<Address, WireMessage.State>> states = new HashMap<>();
-    /** RELEASED can overtake the states we still miss: kept per round and group until we decide. */
-    private final Map<Integer, Map<String, Set<Address>>> releasedBy = new HashMap<>();
-    private final Set<String> held = new LinkedHashSet<>();
-    /** The current plan's waits: group to the members (by name in the round) whose RELEASED is still due. */
-    private final Map<String, Set<String>> awaitingRelease = new HashMap<>();
-    private final Map<String, Set<String>> awaitingReannounce = new HashMap<>();
-    /** PREPARED can overtake the decision too: per round and group, who said it and the hardware addresses. */
-    private final Map<Integer, Map<String, PreparedBy>> preparedBy = new HashMap<>();
-    /** The current plan's hand-overs still waiting for the new owner's PREPARED: group to new owner. */
-    private final Map<String, String> awaitingPrepared = new LinkedHashMap<>();
+    /** The states, RELEASED and PREPARED of this view's rounds, kept until we decide (they can overtake each other). */
+    private final RoundReports reports = new RoundReports();
+    /** What this host holds and has prepared, and the network calls that change them. */
+    private final Holdings holdings;
+    /** Read-only views of {@link #holdings}. */
+    private final Set<String> held;
+    /** The current plan's waits for RELEASED and PREPARED. */
+    private final PlanWaits waits = new PlanWaits();
     /** Groups made local here without answering for them, waiting for their holder's RELEASED. */
-    private final Set<String> prepared = new LinkedHashSet<>();
+    private final Set<String> prepared;
     /** Names of the last decided round's members, to read who sent a RELEASED. */
     private Map<Address, String> roundNames = Map.of();
-    private final Deque<Pending> future = new ArrayDeque<>();
-    private long futureBytes;
+    private final FutureMessages future = new FutureMessages(MAX_BUFFERED, MAX_BUFFERED_BYTES, BUFFERED_TTL_NANOS);
     private Map<String, String> owners = Map.of();
     private int pendingBalance;
     private boolean mature;
@@ -154,12 +157,8 @@ public final class ClusterMember implements AutoCloseable {
     /** Groups an operator moved away from this member; kept away until {@link #takeBack()}. */
     private final Set<String> declined = new LinkedHashSet<>();
     private boolean leaving;
-    /** While leaving: the groups it let go of; it disconnects only once a decided round shows peers holding them. */
-    private final Set<String> handedAway = new LinkedHashSet<>();
-    /** What the other members of the last decided round said they held. */
-    private Map<String, Set<String>> lastClaims = Map.of();
-    /** Whether this decision's check of the hand-over already asked for a round to see it confirmed. */
-    private boolean confirmAsked;
+    /** While leaving: what it let go of; it disconnects only once a decided round shows peers holding them. */
+    private final LeaveConfirmation leaveConfirmation = new LeaveConfirmation();
     private boolean stopped;
     private boolean excludedByLastDecision;
     private boolean quorate = true;
@@ -168,23 +167,14 @@ public final class ClusterMember implements AutoCloseable {
     private final SilentMembers silent = new SilentMembers();
     /** The rank in the view of the sender of the round we answer (states must answer the same ROUND). */
     private int roundStarter;
-    /** Why the last decided round let this member hold nothing although it asked to: DUPLICATE_NAME, MISCONFIGURED, OBSERVING. */
-    private MemberState refusal;
-    private List<String> configDifferences = List.of();
-    /** What was last logged about names and configuration, so that each change is logged once. */
-    private String reportedNames = "";
-    private String reportedConfig = "";
-    /** Hardware addresses per member of the view, to tell the network which hosts are silent members'. */
-    private final Map<Address, List<String>> macsOf = new HashMap<>();
+    /** Who may not hold VIPs for its name or configuration, and why this member holds nothing although it asked to. */
+    private final NamesAndConfigReport namesAndConfig;
+    /** Which hosts are members', by their hardware addresses, to tell the network ({@link #tellKnownMembers}). */
+    private final MemberHosts memberHosts = new MemberHosts(MAX_MEMBER_MACS);
     /** Members of the view we have had a valid message from in it (a silent coordinator sends none). */
     private final Set<Address> heardFrom = new HashSet<>();
-    /**
-     * What each member of the view may hold, as far as we know: its latest state's groups, plus what
-     * the latest decision gave it, less what it said RELEASED since. A superset on purpose: the
-     * coordinator tells a round what its silent members may hold, and their groups then wait for
-     * their RELEASED instead of being taken at once beside addresses that may still be up.
-     */
-    private final Map<Address, Set<String>> mayHold = new HashMap<>();
+    /** What each member of the view may hold, as far as we know: a superset, told to rounds for their silent members. */
+    private final MayHold mayHold = new MayHold();
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
@@ -193,39 +183,21 @@ public final class ClusterMember implements AutoCloseable {
     /** Coordinator: resync tokens asked for, to be named by the next round. */
     private final Set<Long> resyncsAsked = new LinkedHashSet<>();
     private final java.util.Random tokens = new java.util.Random();
-    /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
-    private final Map<String, Integer> failedAcquires = new HashMap<>();
-    private final Set<String> cannotHold = new LinkedHashSet<>();
-    /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
-    private final Set<String> lostInterfaces = new LinkedHashSet<>();
+    /** Groups this host failed to acquire or whose interface is lost: declined until their retry, or until it is back. */
+    private final UnholdableGroups unholdable;
     /**
      * The interface the JGroups transport is bound to, named once at connect: once that interface is
      * deleted, its address (and so the interface's name) can no longer be found from the address.
      */
     private volatile String clusterInterface;
-    /** Link events per interface so far: a wait for the cluster's address ends when another event comes. */
-    private final Map<String, Integer> linkEvents = new HashMap<>();
-    /** Hardware address to node, of every member seen in a state; the oldest are forgotten first. */
-    private final Map<String, String> memberMacs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_MEMBER_MACS;
-        }
-    };
     private CompletableFuture<Void> leaveWaiter;
     private ScheduledFuture<?> matureTimer;
     private ScheduledFuture<?> balanceTimer;
-    private long acquisitions, releases, announcements, failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
+    private long failovers, lastFailoverMillis = -1, dropped, rounds, pausesSeen, conflicts;
     private String lastConflict;
     private final Rejections rejections = new Rejections(LOG, System::nanoTime);
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean publishWanted = new AtomicBoolean();
-
-    private record Pending(Address src, WireMessage message, int size, long nanos) {
-    }
-
-    private record PreparedBy(Address src, List<String> macs) {
-    }
 
     public ClusterMember(WackamoleConfig config, VipNetwork network, ChannelFactory channels) {
         this.config = Objects.requireNonNull(config, "config");
@@ -233,6 +205,11 @@ public final class ClusterMember implements AutoCloseable {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.configDigest = ConfigDigest.of(config);
+        this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
+        this.unholdable = new UnholdableGroups(config.groups(), RETRY_FIRST_MS, RETRY_MAX_MS);
+        this.holdings = new Holdings(config, network, listeners, LOG);
+        this.held = holdings.held();
+        this.prepared = holdings.prepared();
         this.preferred = List.copyOf(config.preferred());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wackamole-" + config.node());
@@ -280,7 +257,7 @@ public final class ClusterMember implements AutoCloseable {
 
             @Override
             public void addressRestored(VipAddress address) {
-                submit(() -> announcements++);
+                submit(holdings::restored);
             }
 
             @Override
@@ -343,40 +320,25 @@ public final class ClusterMember implements AutoCloseable {
             becomeMature("waited " + matureMs + " ms");
             return;
         }
-        List<Address> members = view.getMembers();
-        Thread probe = new Thread(() -> {
-            Set<String> strangers = new java.util.TreeSet<>();
-            try {
-                Object r = ch.down(new org.jgroups.Event(org.jgroups.Event.FIND_INITIAL_MBRS, DISCOVERY_WAIT_MS));
-                if (r instanceof org.jgroups.util.Responses responses) {
-                    responses.waitFor(DISCOVERY_WAIT_MS);
-                    for (org.jgroups.protocols.PingData d : responses) {
-                        if (d.getAddress() != null && !members.contains(d.getAddress())) {
-                            strangers.add(d.getLogicalName() != null ? d.getLogicalName() : String.valueOf(d.getAddress()));
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("Discovery before maturing failed: {}", e.toString());
+        DiscoveryProbe.strangers(ch, view.getMembers(), DISCOVERY_WAIT_MS, "wackamole-discovery-" + config.node(), LOG,
+                strangers -> submit(() -> strangersFound(strangers, matureMs)));
+    }
+
+    /** The answer of the discovery probe before maturing: mature, or wait another period if strangers answer alone. */
+    private void strangersFound(Set<String> strangers, long matureMs) {
+        if (mature || stopped) {
+            return;
+        }
+        if (strangers.isEmpty() || view == null || view.size() > 1) {
+            becomeMature("waited " + matureMs + " ms");
+        } else {
+            if (!strangersReported) {
+                strangersReported = true;
+                LOG.error("Members {} of cluster '{}' answer discovery but I cannot join them (another farm key in "
+                        + "wackamole.security.keystore, or another wire version): claiming nothing", strangers, config.cluster());
             }
-            submit(() -> {
-                if (mature || stopped) {
-                    return;
-                }
-                if (strangers.isEmpty() || view == null || view.size() > 1) {
-                    becomeMature("waited " + matureMs + " ms");
-                } else {
-                    if (!strangersReported) {
-                        strangersReported = true;
-                        LOG.error("Members {} of cluster '{}' answer discovery but I cannot join them (another farm key in "
-                                + "wackamole.security.keystore, or another wire version): claiming nothing", strangers, config.cluster());
-                    }
-                    matureTimer = schedule(() -> matureTimerFired(matureMs), Math.max(matureMs, 1000));
-                }
-            });
-        }, "wackamole-discovery-" + config.node());
-        probe.setDaemon(true);
-        probe.start();
+            matureTimer = schedule(() -> matureTimerFired(matureMs), Math.max(matureMs, 1000));
+        }
     }
 
     /** Daemon thread that only reads the clock; on a pause it wakes the protocol thread, which handles it first. */
@@ -683,18 +645,14 @@ public final class ClusterMember implements AutoCloseable {
         roundParams = null;
         decided = false;
         roundWanted = false;
-        states.clear();
-        releasedBy.clear();
-        preparedBy.clear();
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
-        awaitingPrepared.clear();
+        reports.clear();
+        waits.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncsAsked.clear();
         silent.viewChanged(newView.getMembers());
         heardFrom.clear();
-        macsOf.keySet().retainAll(newView.getMembers());
-        mayHold.keySet().retainAll(newView.getMembers());
+        memberHosts.viewChanged(newView.getMembers());
+        mayHold.viewChanged(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
@@ -704,47 +662,29 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0) {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
-        Iterator<Pending> it = future.iterator();
-        List<Pending> replay = new ArrayList<>();
-        while (it.hasNext()) {
-            Pending p = it.next();
-            if (p.message.view().equals(viewKey)) {
-                replay.add(p);
-                it.remove();
-                futureBytes -= p.size;
-            } else if (p.message.view().id() <= viewKey.id()) {
-                it.remove();
-                futureBytes -= p.size;
-            }
-        }
-        replay.forEach(p -> dispatch(p.src, p.message, p.size));
+        future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         publish();
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
-        if (stopped || view == null) {
-            future(src, m, size);
-            return;
-        }
-        if (!m.view().equals(viewKey)) {
-            if (m.view().id() > viewKey.id()) {
-                future(src, m, size); // sent in a view we have not installed yet
-            } else {
-                dropped++;
+        boolean joined = !stopped && view != null;
+        Admission admission = Admission.of(joined ? viewKey : null, round, joined && src != null && view.containsMember(src),
+                m, MAX_ROUNDS_AHEAD);
+        switch (admission.verdict()) {
+            case BUFFER -> {
+                future(src, m, size);
+                return;
             }
-            return;
-        }
-        // Only members of this view speak in it: whoever else names it (an insider with the key outside the view, a
-        // forged sender) is not listened to, and its states never reach a decision or the conflict detection.
-        if (src == null || !view.containsMember(src)) {
-            reject(src, m.getClass().getSimpleName() + " of view " + viewKey + " from outside the view");
-            return;
-        }
-        if ((m instanceof WireMessage.State || m instanceof WireMessage.Released || m instanceof WireMessage.Prepared)
-                && (long) m.round() > (long) round + MAX_ROUNDS_AHEAD) {
-            reject(src, m.getClass().getSimpleName() + " of round " + m.round() + ", more than " + MAX_ROUNDS_AHEAD
-                    + " ahead of round " + round);
-            return;
+            case DROP -> {
+                dropped++;
+                return;
+            }
+            case REJECT -> {
+                reject(src, admission.why());
+                return;
+            }
+            case READ -> {
+            }
         }
         heardFrom.add(src);
         if (m instanceof WireMessage.Round r) {
@@ -763,17 +703,11 @@ public final class ClusterMember implements AutoCloseable {
 
     private void future(Address src, WireMessage m, int size) {
         long now = System.nanoTime();
-        while (!future.isEmpty() && now - future.peekFirst().nanos() > BUFFERED_TTL_NANOS) {
-            futureBytes -= future.removeFirst().size();
-            dropped++; // its view never came
+        dropped += future.expire(now); // their view never came
+        String full = future.offer(src, m, size, now);
+        if (full != null) {
+            reject(src, full);
         }
-        if (future.size() >= MAX_BUFFERED || futureBytes + size > MAX_BUFFERED_BYTES) {
-            reject(src, "the buffer for messages of views not installed yet is full (" + future.size() + " messages, "
-                    + futureBytes + " bytes)");
-            return;
-        }
-        future.addLast(new Pending(src, m, size, now));
-        futureBytes += size;
     }
 
     private void startRound() {
@@ -784,10 +718,7 @@ public final class ClusterMember implements AutoCloseable {
         List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
         resyncsAsked.removeAll(answered);
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
-        List<String> silentHeld = new ArrayList<>();
-        for (int rank : silentRanks) {
-            mayHold.getOrDefault(view.getMembers().get(rank), Set.of()).forEach(g -> silentHeld.add(rank + ":" + g));
-        }
+        List<String> silentHeld = mayHold.silentHeld(view.getMembers(), silentRanks);
         send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
         ViewKey startedIn = viewKey;
         schedule(() -> goWithoutSilent(startedIn, next), SilentMembers.WAIT_MS);
@@ -808,7 +739,7 @@ public final class ClusterMember implements AutoCloseable {
                 || (round == started && decided)) {
             return;
         }
-        Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+        Map<Address, WireMessage.State> got = reports.states(started);
         List<Address> missing = SilentMembers.speaking(view.getMembers(), silent.silent()).stream()
                 .filter(a -> !got.containsKey(a) || got.get(a).starter() != view.getMembers().indexOf(channel.getAddress()))
                 .toList();
@@ -883,12 +814,8 @@ public final class ClusterMember implements AutoCloseable {
         // Whatever the previous round still waited for is abandoned before our state goes out (a
         // hand-over not begun leaves the group here, and the state says so). Prepared groups stay
         // prepared until this round's plan says whether they are still coming.
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
-        awaitingPrepared.clear();
-        states.keySet().removeIf(k -> k < round);
-        releasedBy.keySet().removeIf(k -> k < round);
-        preparedBy.keySet().removeIf(k -> k < round);
+        waits.clear();
+        reports.forgetBefore(round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
                 config.weight(), configDigest.digest(), preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
                 handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0, roundStarter, !config.network().real(),
@@ -901,7 +828,7 @@ public final class ClusterMember implements AutoCloseable {
         ViewKey startedIn = viewKey;
         schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && round == started && !decided) {
-                Map<Address, WireMessage.State> got = states.getOrDefault(started, Map.of());
+                Map<Address, WireMessage.State> got = reports.states(started);
                 List<Address> missing = view.getMembers().stream().filter(a -> !got.containsKey(a)).toList();
                 LOG.warn("Round {} of view {} incomplete after {} ms (no state from {}); asking for another",
                         started, viewKey, ROUND_TIMEOUT_MS, missing);
@@ -915,9 +842,9 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
-        states.computeIfAbsent(s.round(), k -> new HashMap<>()).put(src, s);
+        reports.state(src, s);
         learnMacs(src, s);
-        mayHold.put(src, new HashSet<>(s.held()));
+        mayHold.stated(src, s.held());
         if (silent.isSilent(src) && isCoordinator()) {
             silent.spoke(src);
             LOG.info("{} ({}) answers again: it takes part from the next round", src, s.node());
@@ -933,8 +860,8 @@ public final class ClusterMember implements AutoCloseable {
         if (decided || roundParams == null || roundParams.round() != round) {
             return;
         }
-        Map<Address, WireMessage.State> all = states.get(round);
-        if (all == null) {
+        Map<Address, WireMessage.State> all = reports.states(round);
+        if (all.isEmpty()) {
             return;
         }
         Set<Address> without = SilentMembers.ofRanks(view.getMembers(), roundParams.silent());
@@ -968,19 +895,8 @@ public final class ClusterMember implements AutoCloseable {
             resync = 0;
         }
         List<Address> members = new ArrayList<>(got.keySet());
-        Map<Address, Set<String>> silentHeld = new LinkedHashMap<>();
-        for (Address a : SilentMembers.ofRanks(view.getMembers(), roundParams.silent())) {
-            silentHeld.put(a, new LinkedHashSet<>());
-        }
-        for (String entry : roundParams.silentHeld()) {
-            int colon = entry.indexOf(':');
-            int rank = colon > 0 ? parseRank(entry.substring(0, colon)) : -1;
-            String g = colon > 0 ? entry.substring(colon + 1) : null;
-            Set<String> of = rank >= 0 && rank < view.size() ? silentHeld.get(view.getMembers().get(rank)) : null;
-            if (of != null && config.group(g) != null) {
-                of.add(g);
-            }
-        }
+        Map<Address, Set<String>> silentHeld = MayHold.ofRound(view.getMembers(),
+                SilentMembers.ofRanks(view.getMembers(), roundParams.silent()), roundParams.silentHeld(), g -> config.group(g) != null);
         RoundInput input = RoundInput.of(members, got, silentHeld,
                 config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
                 config.balancePerRound(), config.identities());
@@ -988,7 +904,7 @@ public final class ClusterMember implements AutoCloseable {
             becomeMature("a mature peer is in the cluster");
         }
         quorate = input.quorate();
-        reportNamesAndConfig(input, got);
+        namesAndConfig.report(input, got, channel.getAddress());
         if (!quorate && !held.isEmpty()) {
             LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", members.size(), config.quorum());
         }
@@ -997,14 +913,7 @@ public final class ClusterMember implements AutoCloseable {
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
-        names.forEach((a, name) -> {
-            Set<String> may = mayHold.computeIfAbsent(a, k -> new HashSet<>());
-            may.addAll(allocation.groupsOf(name));
-            Set<String> claimed = input.request().claims().get(name);
-            if (claimed != null) {
-                may.addAll(claimed);
-            }
-        });
+        names.forEach((a, name) -> mayHold.decided(a, allocation.groupsOf(name), input.request().claims().get(name)));
         pendingBalance = allocation.pendingBalanceMoves();
         String me = names.get(channel.getAddress());
         Set<String> mine = allocation.groupsOf(me);
@@ -1014,52 +923,43 @@ public final class ClusterMember implements AutoCloseable {
         // The speaking members' states and what the round says its silent members may hold: a group one of
         // them may hold moves off it only on its RELEASED.
         Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
-        lastClaims = new HashMap<>(claims);
-        lastClaims.remove(me);
-        confirmAsked = false;
-        Map<String, Set<String>> alreadyReleased = new HashMap<>();
-        releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
-            String who = names.get(a);
-            if (who != null) {
-                alreadyReleased.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        }));
+        Map<String, Set<String>> othersClaims = new HashMap<>(claims);
+        othersClaims.remove(me);
+        leaveConfirmation.decided(othersClaims);
+        Map<String, Set<String>> alreadyReleased = reports.releasedNames(round, names);
         Set<String> handsOver = new HashSet<>();
         got.forEach((a, st) -> {
             if (st.handsOver()) {
                 handsOver.add(names.get(a));
             }
         });
-        Map<String, Set<String>> alreadyPrepared = new HashMap<>();
-        preparedBy.getOrDefault(round, Map.of()).forEach((g, p) -> {
-            String who = names.get(p.src());
-            if (who != null) {
-                alreadyPrepared.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        });
+        Map<String, Set<String>> alreadyPrepared = reports.preparedNames(round, names);
         RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, owners, claims, alreadyReleased,
                 view instanceof MergeView, handsOver, alreadyPrepared);
         apply(plan, me, names, previousOwners);
-        LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, awaitingRelease.keySet());
-        if (!awaitingRelease.isEmpty()) {
+        LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, waits.awaitedReleases());
+        if (waits.awaitsRelease()) {
             int decidedRound = round;
             ViewKey decidedView = viewKey;
-            schedule(() -> {
-                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingRelease.isEmpty()) {
-                    Set<String> silentNames = new HashSet<>();
-                    silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
-                    if (awaitingRelease.values().stream().allMatch(silentNames::containsAll)) {
-                        // Only silent members hold them: a new round would wait the same. They come when those speak.
-                        LOG.debug("Waiting for silent members to release {}", awaitingRelease.keySet());
-                        return;
-                    }
-                    LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
-                            awaitingRelease.keySet(), RELEASE_WAIT_MS);
-                    requestRound("release wait timed out");
-                }
-            }, RELEASE_WAIT_MS);
+            schedule(() -> releaseWaitExpired(decidedView, decidedRound), RELEASE_WAIT_MS);
         }
         checkHandedOver();
+    }
+
+    /** The bound on the wait for a decided round's releases: asks for a new round unless only silent members hold them. */
+    private void releaseWaitExpired(ViewKey decidedView, int decidedRound) {
+        if (!stopped && decidedView.equals(viewKey) && round == decidedRound && waits.awaitsRelease()) {
+            Set<String> silentNames = new HashSet<>();
+            silent.silent().forEach(a -> silentNames.add(roundNames.get(a)));
+            if (waits.releasesOnlyFrom(silentNames)) {
+                // Only silent members hold them: a new round would wait the same. They come when those speak.
+                LOG.debug("Waiting for silent members to release {}", waits.awaitedReleases());
+                return;
+            }
+            LOG.warn("Still waiting for {} to be released after {} ms; asking for a new round",
+                    waits.awaitedReleases(), RELEASE_WAIT_MS);
+            requestRound("release wait timed out");
+        }
     }
 
     private void apply(RoundPlan plan, String me, Map<Address, String> names, Map<String, String> previousOwners) {
@@ -1077,35 +977,18 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         plan.handOverNow().keySet().forEach(g -> {
-            if (handOver(g, preparedBy.get(round).get(g).macs())) {
+            if (handOver(g, reports.preparedMacs(round, g))) {
                 released.add(g);
             }
         });
         if (!released.isEmpty()) {
             send(null, new WireMessage.Released(viewKey, round, released));
         }
-        awaitingPrepared.putAll(plan.awaitPrepared());
+        waits.awaitPrepared(plan.awaitPrepared());
         if (!plan.awaitPrepared().isEmpty()) {
             int decidedRound = round;
             ViewKey decidedView = viewKey;
-            schedule(() -> {
-                if (!stopped && decidedView.equals(viewKey) && round == decidedRound && !awaitingPrepared.isEmpty()) {
-                    LOG.warn("No PREPARED for {} within {} ms; releasing them before their new owners acquire",
-                            awaitingPrepared, PREPARE_WAIT_MS);
-                    List<String> late = new ArrayList<>();
-                    for (String g : List.copyOf(awaitingPrepared.keySet())) {
-                        awaitingPrepared.remove(g);
-                        if (release(g)) {
-                            late.add(g);
-                        }
-                    }
-                    if (!late.isEmpty()) {
-                        send(null, new WireMessage.Released(viewKey, round, late));
-                    }
-                    checkHandedOver();
-                    publish();
-                }
-            }, PREPARE_WAIT_MS);
+            schedule(() -> prepareWaitExpired(decidedView, decidedRound), PREPARE_WAIT_MS);
         }
         for (String g : plan.acquireNow()) {
             String before = previousOwners.get(g);
@@ -1114,45 +997,40 @@ public final class ClusterMember implements AutoCloseable {
                 lastFailoverMillis = (System.nanoTime() - viewNanos) / 1_000_000;
             }
         }
-        plan.awaitRelease().forEach((g, from) -> awaitingRelease.put(g, new HashSet<>(from)));
-        plan.awaitReannounce().forEach((g, from) -> awaitingReannounce.put(g, new HashSet<>(from)));
+        waits.awaitReleases(plan);
         plan.announceNow().forEach(this::announce);
     }
 
-    /**
-     * A leaving member is done once a decision without it has been applied, it holds nothing, and a
-     * decided round shows peers holding what it let go of. Not before: its last RELEASED is a
-     * multicast, and the LEAVE that disconnecting sends is a unicast that can overtake it; the
-     * coordinator then drops the RELEASED as from a non-member, and its new owner there waits for its
-     * own view change instead (which JGroups delivers only after FD_SOCK2 has connected to the next
-     * neighbour, up to 1 s when that neighbour is slow to answer) or for the 1 s release wait. Peers
-     * seen holding the groups (or acquiring nothing that waits for this member) prove every RELEASED
-     * was delivered while this member was still in the view.
-     */
+    /** The bound on the wait for new owners' PREPARED: what is still here is released first, as without a hand-over. */
+    private void prepareWaitExpired(ViewKey decidedView, int decidedRound) {
+        if (!stopped && decidedView.equals(viewKey) && round == decidedRound && waits.awaitsPrepared()) {
+            LOG.warn("No PREPARED for {} within {} ms; releasing them before their new owners acquire",
+                    waits.awaitedPrepared(), PREPARE_WAIT_MS);
+            List<String> late = new ArrayList<>();
+            for (String g : waits.takeAwaitingPrepared()) {
+                if (release(g)) {
+                    late.add(g);
+                }
+            }
+            if (!late.isEmpty()) {
+                send(null, new WireMessage.Released(viewKey, round, late));
+            }
+            checkHandedOver();
+            publish();
+        }
+    }
+
+    /** Completes a graceful leave once peers are seen holding what this member let go of ({@link LeaveConfirmation}). */
     private void checkHandedOver() {
         if (leaveWaiter == null || leaveWaiter.isDone()) {
             return;
         }
-        if (stopped || view == null) {
-            leaveWaiter.complete(null);
-        } else if (leaving && decided && excludedByLastDecision && held.isEmpty()) {
-            if (peersHold(handedAway)) {
-                leaveWaiter.complete(null);
-            } else if (!confirmAsked) {
-                confirmAsked = true;
-                requestRound("leaving: confirming that peers hold what I released");
+        switch (leaveConfirmation.next(!stopped && view != null, leaving, decided, excludedByLastDecision, held.isEmpty(), owners)) {
+            case DONE -> leaveWaiter.complete(null);
+            case CONFIRM -> requestRound("leaving: confirming that peers hold what I released");
+            case WAIT -> {
             }
         }
-    }
-
-    /** Whether each group is claimed by a peer in the last decided round, or may be held by nobody (so nobody waits for it). */
-    private boolean peersHold(Set<String> groups) {
-        for (String g : groups) {
-            if (owners.get(g) != null && lastClaims.values().stream().noneMatch(c -> c.contains(g))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void onReleased(Address src, WireMessage.Released r) {
@@ -1160,14 +1038,10 @@ public final class ClusterMember implements AutoCloseable {
             dropped++;
             return;
         }
-        Set<String> may = mayHold.get(src);
-        if (may != null) {
-            r.groups().forEach(may::remove);
-        }
-        Map<String, Set<Address>> byGroup = releasedBy.computeIfAbsent(r.round(), k -> new HashMap<>());
+        mayHold.released(src, r.groups());
         for (String g : r.groups()) {
             if (config.group(g) != null) { // only our pool's groups are kept: nothing else can be waited for
-                byGroup.computeIfAbsent(g, k -> new HashSet<>()).add(src);
+                reports.released(r.round(), g, src);
             }
         }
         if (r.round() != round || !decided) {
@@ -1175,14 +1049,10 @@ public final class ClusterMember implements AutoCloseable {
         }
         String who = roundNames.get(src);
         for (String g : r.groups()) {
-            Set<String> waiting = awaitingRelease.get(g);
-            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
-                awaitingRelease.remove(g);
+            if (waits.releasedForAcquire(g, who)) {
                 acquire(g);
             }
-            waiting = awaitingReannounce.get(g);
-            if (waiting != null && waiting.remove(who) && waiting.isEmpty()) {
-                awaitingReannounce.remove(g);
+            if (waits.releasedForReannounce(g, who)) {
                 announce(g);
             }
         }
@@ -1198,19 +1068,15 @@ public final class ClusterMember implements AutoCloseable {
         if (macs == null) {
             return;
         }
-        Map<String, PreparedBy> byGroup = preparedBy.computeIfAbsent(p.round(), k -> new HashMap<>());
-        macs.forEach((g, m) -> byGroup.put(g, new PreparedBy(src, m)));
+        macs.forEach((g, m) -> reports.prepared(p.round(), g, src, m));
         if (p.round() != round || !decided) {
             return; // applied when this round is decided
         }
         String who = roundNames.get(src);
         List<String> released = new ArrayList<>();
         macs.forEach((g, m) -> {
-            if (who != null && who.equals(awaitingPrepared.get(g))) {
-                awaitingPrepared.remove(g);
-                if (handOver(g, m)) {
-                    released.add(g);
-                }
+            if (waits.preparedBy(g, who) && handOver(g, m)) {
+                released.add(g);
             }
         });
         if (!released.isEmpty()) {
@@ -1236,14 +1102,6 @@ public final class ClusterMember implements AutoCloseable {
             at += n;
         }
         return result;
-    }
-
-    private static int parseRank(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private void onRoundRequest(WireMessage.RoundRequest r) {
@@ -1295,20 +1153,12 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0) {
             return false; // decided on what may be a view the others have left
         }
-        VipGroup group = config.group(g);
-        try {
-            network.acquire(group);
-        } catch (NetworkException | RuntimeException e) {
-            acquireFailed(g, e);
+        Exception failure = holdings.acquire(g);
+        if (failure != null) {
+            acquireFailed(g, failure);
             return false;
         }
-        failedAcquires.remove(g);
-        prepared.remove(g);
-        held.add(g);
-        acquisitions++;
-        announcements++;
-        LOG.info("Acquired {}", group);
-        listeners.forEach(l -> l.acquired(g));
+        unholdable.acquired(g);
         return true;
     }
 
@@ -1321,19 +1171,21 @@ public final class ClusterMember implements AutoCloseable {
         if (prepared.contains(g)) {
             unprepare(g);
         }
-        int failures = failedAcquires.merge(g, 1, Integer::sum);
-        long retryMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(failures - 1, 15));
+        UnholdableGroups.Failure failure = unholdable.acquireFailed(g);
         LOG.error("Could not acquire {}: {}. Leaving it to another member; trying again here in {} ms (failure {} in a row)",
-                config.group(g), e.getMessage(), retryMs, failures);
-        if (cannotHold.add(g)) {
+                config.group(g), e.getMessage(), failure.retryMs(), failure.failures());
+        if (failure.newlyDeclined()) {
             requestRound("cannot hold " + g);
         }
-        schedule(() -> {
-            if (!stopped && !onLostInterface(g) && cannotHold.remove(g)) {
-                LOG.info("Trying {} here again", g);
-                requestRound("retry " + g);
-            }
-        }, retryMs);
+        schedule(() -> retryAcquire(g), failure.retryMs());
+    }
+
+    /** The back-off after a failed acquisition ran out: the group may come here again (not while its interface is lost). */
+    private void retryAcquire(String g) {
+        if (!stopped && unholdable.retry(g)) {
+            LOG.info("Trying {} here again", g);
+            requestRound("retry " + g);
+        }
     }
 
     private List<String> hardwareAddresses() {
@@ -1346,14 +1198,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void learnMacs(Address src, WireMessage.State s) {
-        boolean changed = false;
-        for (String mac : s.macs()) {
-            changed |= !s.node().equals(memberMacs.put(mac, s.node()));
-        }
-        if (s.macs().size() <= MAX_MEMBER_MACS && !s.macs().equals(macsOf.put(src, s.macs()))) {
-            changed = true;
-        }
-        if (changed) {
+        if (memberHosts.learn(src, s)) {
             tellKnownMembers();
         }
     }
@@ -1366,54 +1211,7 @@ public final class ClusterMember implements AutoCloseable {
      * the outside sees it until that member speaks again or leaves the view.
      */
     private void tellKnownMembers() {
-        Map<String, String> known = new HashMap<>(memberMacs);
-        for (Address a : silent.silent()) {
-            macsOf.getOrDefault(a, List.of()).forEach(known::remove);
-        }
-        network.knownMembers(Map.copyOf(known));
-    }
-
-    /** Logs once per change who may not hold VIPs for its name or configuration, and why. */
-    private void reportNamesAndConfig(RoundInput input, Map<Address, WireMessage.State> got) {
-        Address me = channel.getAddress();
-        List<String> duplicates = input.duplicates().stream()
-                .map(a -> got.get(a).node() + " (" + a + ", known as " + input.names().get(a) + ")").sorted().toList();
-        String names = String.join("; ", duplicates);
-        if (!names.equals(reportedNames)) {
-            reportedNames = names;
-            if (input.duplicates().contains(me)) {
-                LOG.error("Another member of the view already calls itself '{}' (it joined first): I claim no VIP until "
-                        + "wackamole.node is unique (state DUPLICATE_NAME)", config.node());
-            } else if (!duplicates.isEmpty()) {
-                LOG.error("Members using a name already taken hold nothing until renamed (set a distinct wackamole.node "
-                        + "on each): {}", duplicates);
-            } else {
-                LOG.info("Every member's name is unique again");
-            }
-        }
-        configDifferences = input.config().differences();
-        String cfg = String.join("; ", configDifferences);
-        if (!cfg.equals(reportedConfig)) {
-            reportedConfig = cfg;
-            if (configDifferences.isEmpty()) {
-                LOG.info("Every member's configuration agrees again");
-            } else if (input.config().misconfigured().contains(me)) {
-                LOG.error("My configuration differs from the farm's reference (held by most members; on a tie, by the "
-                        + "first in the view): I claim no VIP until it agrees (state MISCONFIGURED): {}", configDifferences);
-            } else {
-                LOG.warn("Configurations differ in the cluster (members that differ from the reference hold nothing): {}",
-                        configDifferences);
-            }
-        }
-        if (input.duplicates().contains(me)) {
-            refusal = MemberState.DUPLICATE_NAME;
-        } else if (input.config().observers().contains(me)) {
-            refusal = MemberState.OBSERVING;
-        } else if (input.config().misconfigured().contains(me)) {
-            refusal = MemberState.MISCONFIGURED;
-        } else {
-            refusal = null;
-        }
+        network.knownMembers(memberHosts.known(silent.silent()));
     }
 
     /**
@@ -1421,15 +1219,13 @@ public final class ClusterMember implements AutoCloseable {
      * (released here first, so that they may take them at once), and come back when it returns.
      */
     private void onInterfaceLost(String name) {
-        linkEvents.merge(name, 1, Integer::sum);
-        if (!lostInterfaces.add(name)) {
+        List<String> affected = unholdable.interfaceLost(name);
+        if (affected == null) {
             return;
         }
-        List<String> affected = config.groups().stream().filter(g -> usesInterface(g, name)).map(VipGroup::identity).toList();
         LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
         List<String> released = new ArrayList<>();
         for (String g : affected) {
-            cannotHold.add(g);
             if (held.contains(g) && release(g)) {
                 released.add(g);
             }
@@ -1442,7 +1238,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void onInterfaceBack(String name) {
-        onInterfaceBack(name, linkEvents.merge(name, 1, Integer::sum), 0);
+        onInterfaceBack(name, unholdable.linkEvent(name), 0);
     }
 
     /**
@@ -1452,7 +1248,7 @@ public final class ClusterMember implements AutoCloseable {
      * connections broke with the interface), where it would claim the whole pool.
      */
     private void onInterfaceBack(String name, int event, int waited) {
-        if (stopped || !lostInterfaces.contains(name) || linkEvents.get(name) != event) {
+        if (stopped || !unholdable.stillLost(name, event)) {
             return;
         }
         boolean cluster = carriesClusterTraffic(name);
@@ -1467,14 +1263,7 @@ public final class ClusterMember implements AutoCloseable {
             LOG.error("Interface {} is back but the cluster's address did not come back on it in {} ms; reconnecting anyway", name,
                     ADDRESS_WAIT_STEP_MS * ADDRESS_WAIT_STEPS);
         }
-        lostInterfaces.remove(name);
-        List<String> back = new ArrayList<>();
-        for (VipGroup g : config.groups()) {
-            if (usesInterface(g, name) && !onLostInterface(g.identity()) && cannotHold.remove(g.identity())) {
-                failedAcquires.remove(g.identity());
-                back.add(g.identity());
-            }
-        }
+        List<String> back = unholdable.interfaceBack(name);
         LOG.info("Interface {} is back: {} may be held here again", name, back);
         if (cluster) {
             rejoinAfterInterfaceLoss(name);
@@ -1524,12 +1313,9 @@ public final class ClusterMember implements AutoCloseable {
         releaseAll("reconnecting");
         view = null;
         viewKey = null;
-        states.clear();
-        releasedBy.clear();
-        awaitingRelease.clear();
-        awaitingReannounce.clear();
+        reports.clear();
+        waits.clear();
         future.clear();
-        futureBytes = 0;
         try {
             ch.disconnect();
             ch.connect(config.cluster());
@@ -1549,23 +1335,9 @@ public final class ClusterMember implements AutoCloseable {
         publish();
     }
 
-    private static boolean usesInterface(VipGroup group, String name) {
-        return group.addresses().stream().anyMatch(a -> a.interfaceName().equals(name));
-    }
-
-    private boolean onLostInterface(String identity) {
-        VipGroup group = config.group(identity);
-        return group != null && group.addresses().stream().anyMatch(a -> lostInterfaces.contains(a.interfaceName()));
-    }
-
     /** What this member's state declines: groups an operator moved away and groups this host failed to hold. */
     private List<String> declinedNow() {
-        if (cannotHold.isEmpty()) {
-            return List.copyOf(declined);
-        }
-        Set<String> all = new LinkedHashSet<>(declined);
-        all.addAll(cannotHold);
-        return List.copyOf(all);
+        return unholdable.declined(declined);
     }
 
     /**
@@ -1588,7 +1360,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.warn("This process did not run for {} ms (longer than the {} ms after which peers may exclude it): "
                 + "releasing every VIP until a round started after this pause confirms the view", millis, thresholdMillis);
         releaseAll("paused for " + millis + " ms");
-        awaitingReannounce.clear();
+        waits.dropReannounces();
         do {
             resync = tokens.nextLong();
         } while (resync == 0);
@@ -1628,80 +1400,36 @@ public final class ClusterMember implements AutoCloseable {
         if (resync != 0 || groups.isEmpty()) {
             return;
         }
-        List<String> done = new ArrayList<>();
-        List<String> macs = new ArrayList<>();
-        for (String g : groups) {
-            try {
-                List<String> m = network.prepare(config.group(g));
-                if (m.size() != config.group(g).addresses().size()) {
-                    throw new NetworkException("the network named " + m.size() + " hardware addresses for " + g);
-                }
-                prepared.add(g);
-                done.add(g);
-                macs.addAll(m);
-            } catch (NetworkException | RuntimeException e) {
-                LOG.warn("Could not prepare {} for a hand-over: {}; its holder will release it first", g, e.getMessage());
-            }
-        }
-        if (!done.isEmpty()) {
-            LOG.debug("Prepared {}", done);
-            send(null, new WireMessage.Prepared(viewKey, round, done, macs));
+        Holdings.Preparation done = holdings.prepare(groups);
+        if (!done.groups().isEmpty()) {
+            LOG.debug("Prepared {}", done.groups());
+            send(null, new WireMessage.Prepared(viewKey, round, done.groups(), done.macs()));
         }
     }
 
     private void unprepare(String g) {
-        prepared.remove(g);
-        try {
-            network.release(config.group(g));
-        } catch (NetworkException | RuntimeException e) {
-            LOG.warn("Could not remove the prepared {}: {}", g, e.getMessage());
-        }
+        holdings.unprepare(g);
     }
 
     /** Points neighbours at the new owner, then releases: make before break. */
     private boolean handOver(String g, List<String> macs) {
-        VipGroup group = config.group(g);
-        try {
-            network.handOver(group, macs);
-        } catch (NetworkException | RuntimeException e) {
-            LOG.error("Could not hand {} over: {}; releasing it", group, e.getMessage());
-            return release(g);
-        }
-        held.remove(g);
-        releases++;
-        if (leaving) {
-            handedAway.add(g);
-        }
-        LOG.info("Pointed neighbours at {} and released {}", macs, group);
-        listeners.forEach(l -> l.released(g));
-        return true;
+        return letGo(g, holdings.handOver(g, macs));
     }
 
     private boolean release(String g) {
-        VipGroup group = config.group(g);
-        try {
-            network.release(group);
-        } catch (NetworkException | RuntimeException e) {
-            LOG.error("Could not release {}: {}", group, e.getMessage());
-            return false;
+        return letGo(g, holdings.release(g));
+    }
+
+    /** While leaving, what was let go of is what peers must be seen holding before it disconnects. */
+    private boolean letGo(String g, boolean released) {
+        if (released && leaving) {
+            leaveConfirmation.handedAway(g);
         }
-        held.remove(g);
-        releases++;
-        if (leaving) {
-            handedAway.add(g);
-        }
-        LOG.info("Released {}", group);
-        listeners.forEach(l -> l.released(g));
-        return true;
+        return released;
     }
 
     private void announce(String g) {
-        try {
-            network.announce(config.group(g));
-            announcements++;
-        } catch (NetworkException | RuntimeException e) {
-            LOG.warn("Could not announce {}: {}", g, e.getMessage());
-        }
+        holdings.announce(g);
     }
 
     private void releaseAll(String why) {
@@ -1717,8 +1445,7 @@ public final class ClusterMember implements AutoCloseable {
         if (!released.isEmpty() && viewKey != null) {
             send(null, new WireMessage.Released(viewKey, round, released));
         }
-        awaitingRelease.clear();
-        awaitingPrepared.clear();
+        waits.dropMoves();
         List.copyOf(prepared).forEach(this::unprepare);
         publish();
     }
@@ -1762,32 +1489,17 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void publish() {
-        MemberState state;
-        if (stopped) {
-            state = MemberState.STOPPED;
-        } else if (view == null || !everDecided) {
-            state = MemberState.JOINING;
-        } else if (resync != 0) {
-            state = MemberState.PAUSED;
-        } else if (refusal != null) {
-            state = refusal;
-        } else if (!mature) {
-            state = MemberState.MATURING;
-        } else if (!eligible || leaving) {
-            state = MemberState.DRAINED;
-        } else if (!quorate) {
-            state = MemberState.MINORITY;
-        } else {
-            state = MemberState.RUNNING;
-        }
+        MemberState state = MemberStates.of(stopped, view != null && everDecided, resync != 0, namesAndConfig.refusal(), mature,
+                eligible && !leaving, quorate);
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
                 view == null ? null : String.valueOf(view.getViewId()), round,
                 Set.copyOf(held), owners, pendingBalance, // owners: the engine's unmodifiable map, never changed in place
-                new MemberStatus.Counters(acquisitions, releases, announcements, failovers, lastFailoverMillis,
+                new MemberStatus.Counters(holdings.acquisitions(), holdings.releases(), holdings.announcements(), failovers, lastFailoverMillis,
                         dropped + rejections.count(), rounds, pausesSeen, conflicts, rejections.count()),
-                lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(), configDifferences);
+                lastConflict, handoverMode, silent.silent().stream().map(String::valueOf).toList(),
+                namesAndConfig.configDifferences());
         status = next;
         listeners.forEach(l -> l.statusChanged(next));
     }

@@ -1,0 +1,50 @@
+package org.wackamole.cluster;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.PingData;
+import org.jgroups.util.Responses;
+import org.slf4j.Logger;
+
+/**
+ * Asks the channel's discovery protocol (which runs below the encryption, in clear) which members of
+ * the cluster answer that are not in a given view: members this one cannot join (another farm key,
+ * another wire version). Discovery blocks for its wait, so it runs on a thread of its own and hands
+ * the answer on; a failure counts as nobody answering.
+ */
+final class DiscoveryProbe {
+    private DiscoveryProbe() {
+    }
+
+    /**
+     * @param members the view's members, who are no strangers
+     * @param then    gets the strangers' logical names (or addresses), sorted; runs on the probe's thread
+     */
+    static void strangers(JChannel ch, List<Address> members, long waitMs, String threadName, Logger log,
+                          Consumer<Set<String>> then) {
+        Thread probe = new Thread(() -> {
+            Set<String> strangers = new TreeSet<>();
+            try {
+                Object r = ch.down(new Event(Event.FIND_INITIAL_MBRS, waitMs));
+                if (r instanceof Responses responses) {
+                    responses.waitFor(waitMs);
+                    for (PingData d : responses) {
+                        if (d.getAddress() != null && !members.contains(d.getAddress())) {
+                            strangers.add(d.getLogicalName() != null ? d.getLogicalName() : String.valueOf(d.getAddress()));
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("Discovery before maturing failed: {}", e.toString());
+            }
+            then.accept(strangers);
+        }, threadName);
+        probe.setDaemon(true);
+        probe.start();
+    }
+}

@@ -1,0 +1,116 @@
+package org.wackamole.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.wackamole.config.VipGroup;
+
+/**
+ * The groups this host cannot hold now, which its state declines so that another member takes them:
+ * those whose acquisition failed here (tried here again after a back-off that doubles from the first
+ * wait up to the longest) and those on an interface the network reported lost (until it is back).
+ * Pure bookkeeping over the pool: the member logs, asks for rounds and runs the timers. Confined to
+ * the protocol thread.
+ */
+final class UnholdableGroups {
+
+    /** An acquisition that failed: the failures in a row, the wait before the next try, whether it is newly declined. */
+    record Failure(int failures, long retryMs, boolean newlyDeclined) {
+    }
+
+    private final List<VipGroup> pool;
+    private final Map<String, VipGroup> byIdentity = new HashMap<>();
+    private final long retryFirstMs;
+    private final long retryMaxMs;
+    /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
+    private final Map<String, Integer> failedAcquires = new HashMap<>();
+    private final Set<String> cannotHold = new LinkedHashSet<>();
+    /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
+    private final Set<String> lostInterfaces = new LinkedHashSet<>();
+    /** Link events per interface so far: a wait for the cluster's address ends when another event comes. */
+    private final Map<String, Integer> linkEvents = new HashMap<>();
+
+    UnholdableGroups(List<VipGroup> pool, long retryFirstMs, long retryMaxMs) {
+        this.pool = List.copyOf(pool);
+        pool.forEach(g -> byIdentity.put(g.identity(), g));
+        this.retryFirstMs = retryFirstMs;
+        this.retryMaxMs = retryMaxMs;
+    }
+
+    /** This host could not acquire {@code group}: it is declined until {@link #retry}. */
+    Failure acquireFailed(String group) {
+        int failures = failedAcquires.merge(group, 1, Integer::sum);
+        long retryMs = Math.min(retryMaxMs, retryFirstMs << Math.min(failures - 1, 15));
+        return new Failure(failures, retryMs, cannotHold.add(group));
+    }
+
+    /** The group is held here: its next failure is the first in a row again. */
+    void acquired(String group) {
+        failedAcquires.remove(group);
+    }
+
+    /** Its retry is due: whether it may be tried here again (no longer declined); not while one of its interfaces is lost. */
+    boolean retry(String group) {
+        return !onLostInterface(group) && cannotHold.remove(group);
+    }
+
+    /**
+     * The network reported the interface lost: its groups are declined. Returns them, or null when it
+     * was lost already (nothing changes).
+     */
+    List<String> interfaceLost(String name) {
+        linkEvents.merge(name, 1, Integer::sum);
+        if (!lostInterfaces.add(name)) {
+            return null;
+        }
+        List<String> affected = pool.stream().filter(g -> usesInterface(g, name)).map(VipGroup::identity).toList();
+        cannotHold.addAll(affected);
+        return affected;
+    }
+
+    /** The network reported the interface back: the number of this link event, to tell a later one from it. */
+    int linkEvent(String name) {
+        return linkEvents.merge(name, 1, Integer::sum);
+    }
+
+    /** Whether the interface is still lost and nothing has happened to its link since that event. */
+    boolean stillLost(String name, int event) {
+        return lostInterfaces.contains(name) && linkEvents.get(name) == event;
+    }
+
+    /** The interface is usable again: returns the groups that may be held here again (none of their interfaces lost). */
+    List<String> interfaceBack(String name) {
+        lostInterfaces.remove(name);
+        List<String> back = new ArrayList<>();
+        for (VipGroup g : pool) {
+            if (usesInterface(g, name) && !onLostInterface(g.identity()) && cannotHold.remove(g.identity())) {
+                failedAcquires.remove(g.identity());
+                back.add(g.identity());
+            }
+        }
+        return back;
+    }
+
+    /** What the member's state declines: the groups an operator moved away, then those this host cannot hold. */
+    List<String> declined(Collection<String> byOperator) {
+        if (cannotHold.isEmpty()) {
+            return List.copyOf(byOperator);
+        }
+        Set<String> all = new LinkedHashSet<>(byOperator);
+        all.addAll(cannotHold);
+        return List.copyOf(all);
+    }
+
+    private static boolean usesInterface(VipGroup group, String name) {
+        return group.addresses().stream().anyMatch(a -> a.interfaceName().equals(name));
+    }
+
+    private boolean onLostInterface(String identity) {
+        VipGroup group = byIdentity.get(identity);
+        return group != null && group.addresses().stream().anyMatch(a -> lostInterfaces.contains(a.interfaceName()));
+    }
+}
