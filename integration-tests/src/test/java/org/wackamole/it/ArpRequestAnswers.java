@@ -29,6 +29,9 @@ import org.wackamole.network.linux.LibC;
  * later than half that is counted as ambiguous instead of being guessed. The socket's own drop
  * count is read, so a verdict says whether it saw every reply.
  *
+ * <p>Gratuitous ARPs for the VIP are noted too (the first naming each MAC): when the client was
+ * pointed at a host, the moment a hand-over switches the traffic.
+ *
  * <p>Unlike an RFC 5227 probe (sender 0.0.0.0, what {@code ArpResponders} asks), these requests
  * teach each answering host the client's MAC for the sender address, which is the client's own:
  * nothing false is learnt. Open it on a thread in the client's namespace; ask from any thread.
@@ -91,6 +94,8 @@ final class ArpRequestAnswers implements AutoCloseable {
     /** Send time (epoch ns) of request k; its sender is k mod SENDERS.size(). */
     private final List<Long> sent = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
+    /** The first gratuitous ARP naming each MAC for the VIP: kernel receive time, epoch ns. */
+    private final Map<String, Long> pointed = new HashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
     private int stampless;
@@ -158,11 +163,22 @@ final class ArpRequestAnswers implements AutoCloseable {
             }
             long stamp = PacketCalls.stamp(fd);
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
-            if ((b.getShort(12) & 0xFFFF) != ETH_P_ARP || (b.getShort(16) & 0xFFFF) != 0x0800 || (b.getShort(20) & 0xFFFF) != 2) {
+            if ((b.getShort(12) & 0xFFFF) != ETH_P_ARP || (b.getShort(16) & 0xFFFF) != 0x0800) {
                 continue;
             }
+            int op = b.getShort(20) & 0xFFFF;
             String sha = HexFormat.ofDelimiter(":").formatHex(buf, 22, 28);
             if (sha.equals(ownMac) || !java.util.Arrays.equals(buf, 28, 32, vip, 0, 4)) {
+                continue;
+            }
+            if (op == 1 && java.util.Arrays.equals(buf, 38, 42, vip, 0, 4)) {
+                // A gratuitous ARP: who the VIP's neighbours are pointed at from now on (by whichever host sent it).
+                synchronized (this) {
+                    pointed.putIfAbsent(sha, stamp < 0 ? PacketCalls.now() : stamp);
+                }
+                continue;
+            }
+            if (op != 2) {
                 continue;
             }
             Integer sender = senderIndex.get(b.getInt(38));
@@ -177,6 +193,16 @@ final class ArpRequestAnswers implements AutoCloseable {
                 replies.add(new Reply(sender, sha, stamp));
             }
         }
+    }
+
+    /**
+     * When the client first received a gratuitous ARP that names {@code mac} for the VIP, at or
+     * after {@code fromEpochNanos} (epoch ns), or -1: from then on its neighbours send the VIP's
+     * traffic to that host. Only the first per MAC is kept, so a later one is not seen.
+     */
+    synchronized long pointedAt(String mac, long fromEpochNanos) {
+        Long t = pointed.get(mac.toLowerCase(Locale.ROOT));
+        return t != null && t >= fromEpochNanos ? t : -1;
     }
 
     /** Requests sent so far. */

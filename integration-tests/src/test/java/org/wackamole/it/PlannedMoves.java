@@ -66,6 +66,8 @@ final class PlannedMoves implements AutoCloseable {
      * @param maxResponders      the most hosts that answered one ARP question during the move
      * @param questions          ARP questions asked during the move
      * @param decisionToAcquired the round's decision (earliest of both holders' logs) to the new holder's acquisition, ms; -1 unknown
+     * @param decisionToPointed  the decision to the client's first gratuitous ARP naming the new holder's MAC (the
+     *                           kernel's receive time, not rounded to a probe's 10 ms), ms: the switch; -1 unknown
      * @param decisionToAccepted the decision to the first connection the new holder's kernel accepted (its SYN-ACK, seen
      *                           by the client), ms: when the new holder answers for the VIP; -1 unknown
      * @param decisionToAnswer   the decision to the first HTTP answer from the new holder (a probe's end), ms: that, plus
@@ -79,15 +81,15 @@ final class PlannedMoves implements AutoCloseable {
      *                           that is a failover (each side holds the VIP), not a planned move
      */
     record Move(Kind kind, String from, String to, long failed, long slow, int maxResponders, int questions,
-                long decisionToAcquired, long decisionToAccepted, long decisionToAnswer, long releaseToAcquired,
+                long decisionToAcquired, long decisionToPointed, long decisionToAccepted, long decisionToAnswer, long releaseToAcquired,
                 List<String> answeredArp, ArpRequestAnswers.Verdict arp, boolean whole, String report) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s%s %s -> %s: failed %d, slow %d, max ARP responders per request %d, "
-                            + "decision -> acquired %d ms, -> accepted %d ms, -> answered %d ms, release -> acquired %d ms; "
+                            + "decision -> acquired %d ms, -> pointed %d ms, -> accepted %d ms, -> answered %d ms, release -> acquired %d ms; "
                             + "ARP answered by %s (%s); %s",
                     whole ? "" : "[VIEW SPLIT] ", kind.label, from, to, failed, slow, maxResponders, decisionToAcquired,
-                    decisionToAccepted, decisionToAnswer, releaseToAcquired, answeredArp, arp, report);
+                    decisionToPointed, decisionToAccepted, decisionToAnswer, releaseToAcquired, answeredArp, arp, report);
         }
     }
 
@@ -314,10 +316,12 @@ final class PlannedMoves implements AutoCloseable {
             long decided = decision(after, before, acquired, t0);
             long decidedNanos = decided * 1_000_000;
             SynAcks.SynAck accepted = decided < 0 ? null : synAcks.first(farm.mac(after), decidedNanos);
+            long pointed = decided < 0 ? -1 : arp.pointedAt(farm.mac(after), decidedNanos);
             long firstAnswer = probes.stream().filter(p -> after.equals(p.node()) && p.done() >= decidedNanos)
                     .mapToLong(ConnectionProbes.Probe::done).min().orElse(-1);
             Move m = new Move(kind, before, after, failed, slow, verdict.maxPerRequest(), verdict.requests(),
                     decided < 0 || acquired < decided ? -1 : acquired - decided,
+                    pointed < 0 ? -1 : (pointed - decidedNanos) / 1_000_000,
                     accepted == null ? -1 : (accepted.stamp() - decidedNanos) / 1_000_000,
                     decided < 0 || firstAnswer < 0 ? -1 : (firstAnswer - decidedNanos) / 1_000_000,
                     released < t0 || acquired < released ? -1 : acquired - released, hosts(verdict.macs()),
@@ -501,11 +505,12 @@ final class PlannedMoves implements AutoCloseable {
                 continue;
             }
             long inexact = of.stream().filter(m -> !m.arp().exact()).count();
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %d%s | %d | %d | %d | %d%s | %s | %s | %s | %s |", stack, k.label, of.size(), split == 0 ? "" : " (+" + split + " split)",
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %d%s | %d | %d | %d | %d%s | %s | %s | %s | %s | %s |", stack, k.label, of.size(), split == 0 ? "" : " (+" + split + " split)",
                     of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
                     of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
                     inexact == 0 ? "" : " (" + inexact + " inexact)",
                     spread(of.stream().map(Move::decisionToAcquired).toList()),
+                    spread(of.stream().map(Move::decisionToPointed).toList()),
                     spread(of.stream().map(Move::decisionToAccepted).toList()),
                     spread(of.stream().map(Move::decisionToAnswer).toList()),
                     spread(of.stream().map(Move::releaseToAcquired).toList())));
@@ -516,8 +521,9 @@ final class PlannedMoves implements AutoCloseable {
     static String header() {
         return "| stack | move | moves | moves with a failed connection | failed connections | slow or reset answers "
                 + "| max ARP responders per request | decision → acquired ms (min / median / max) "
-                + "| decision → new holder accepts a connection ms | decision → new holder's first HTTP answer ms "
-                + "| release → acquired ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+                + "| decision → client pointed at new holder ms | decision → new holder accepts a connection ms "
+                + "| decision → new holder's first HTTP answer ms | release → acquired ms |"
+                + "\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
     }
 
     private static String spread(List<Long> values) {
