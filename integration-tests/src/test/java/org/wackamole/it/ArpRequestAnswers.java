@@ -2,9 +2,7 @@ package org.wackamole.it;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,11 +19,11 @@ import org.wackamole.network.linux.LibC;
 /**
  * Who answers each ARP request for one address, exactly, from a client's namespace. Every request
  * has a sender address of its own, cycled through a block of addresses the client has and no host
- * uses ({@link #SENDERS}): a host's reply is addressed to the sender of the request it answers, so
+ * uses ({@link ArpSenders}): a host's reply is addressed to the sender of the request it answers, so
  * its target address names that request, whenever the reply is sent, read or scheduled. A reply
  * goes to the latest request with that sender sent before the kernel received the reply (the
  * receive time is the kernel's, {@code SIOCGSTAMPNS}, not the reader thread's); a sender is used
- * again only {@code SENDERS.size()} requests later (200 ms at one request every 2 ms), and a reply
+ * again only {@code ArpSenders.ADDRESSES.size()} requests later (200 ms at one request every 2 ms), and a reply
  * later than half that is counted as ambiguous instead of being guessed. The socket's own drop
  * count is read, so a verdict says whether it saw every reply.
  *
@@ -37,18 +35,8 @@ import org.wackamole.network.linux.LibC;
  * nothing false is learnt. Open it on a thread in the client's namespace; ask from any thread.
  */
 final class ArpRequestAnswers implements AutoCloseable {
-    /** The client's extra addresses, one per request in turn: 198.51.100.150-249, used by no host or VIP. */
-    static final List<String> SENDERS;
     private static final int ETH_P_ARP = 0x0806;
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
-
-    static {
-        List<String> s = new ArrayList<>();
-        for (int i = 150; i < 250; i++) {
-            s.add("198.51.100." + i);
-        }
-        SENDERS = List.copyOf(s);
-    }
 
     /** One reply: the request's sender index, the answering MAC, the kernel's receive time (epoch ns). */
     private record Reply(int sender, String mac, long stamp) {
@@ -90,8 +78,7 @@ final class ArpRequestAnswers implements AutoCloseable {
     private final String ownMac;
     private final byte[] vip;
     private final List<byte[]> senders = new ArrayList<>();
-    private final Map<Integer, Integer> senderIndex = new HashMap<>();
-    /** Send time (epoch ns) of request k; its sender is k mod SENDERS.size(). */
+    /** Send time (epoch ns) of request k; its sender is ArpSenders.ADDRESSES[k mod size]. */
     private final List<Long> sent = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
     /** The first gratuitous ARP naming each MAC for the VIP: kernel receive time, epoch ns. */
@@ -109,10 +96,8 @@ final class ArpRequestAnswers implements AutoCloseable {
         this.mac = nic.getHardwareAddress();
         this.ownMac = HexFormat.ofDelimiter(":").formatHex(mac);
         this.vip = vip.getAddress();
-        for (String s : SENDERS) {
-            byte[] a = InetAddress.getByName(s).getAddress();
-            senderIndex.put(ByteBuffer.wrap(a).getInt(), senders.size());
-            senders.add(a);
+        for (Inet4Address a : ArpSenders.ADDRESSES) {
+            senders.add(a.getAddress());
         }
         int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
         if (s < 0) {
@@ -181,8 +166,8 @@ final class ArpRequestAnswers implements AutoCloseable {
             if (op != 2) {
                 continue;
             }
-            Integer sender = senderIndex.get(b.getInt(38));
-            if (sender == null) {
+            int sender = ArpSenders.indexOf(buf, 38);
+            if (sender < 0) {
                 continue; // a reply to someone else's request (a host's probe, the client's kernel)
             }
             synchronized (this) {
@@ -257,21 +242,6 @@ final class ArpRequestAnswers implements AutoCloseable {
         return ll.array();
     }
 
-    /** Adds {@link #SENDERS} to the client's interface (/32 each: no route changes), once per farm. */
-    static void addSenders(JettyFarm farm, String host, String interfaceName) throws IOException {
-        StringBuilder batch = new StringBuilder();
-        for (String s : SENDERS) {
-            batch.append("address add ").append(s).append("/32 dev ").append(interfaceName).append('\n');
-        }
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("arp-senders", ".batch");
-        try {
-            java.nio.file.Files.writeString(file, batch);
-            farm.network().exec(host, "ip", "-batch", file.toString());
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-        }
-    }
-
     @Override
     public void close() {
         running = false;
@@ -281,13 +251,5 @@ final class ArpRequestAnswers implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         libc.close(fd);
-    }
-
-    static Inet4Address address(String text) {
-        try {
-            return (Inet4Address) InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(text, e);
-        }
     }
 }

@@ -19,7 +19,7 @@ import org.wackamole.network.linux.TestNetwork;
  * epoch clock of the servers' logs and of kernel timestamps, when it started, when its TCP connection
  * was accepted, when its answer came, and who answered. Threads run in the client's namespace.
  */
-final class ConnectionProbes implements AutoCloseable {
+final class ConnectionProbes {
     /** Workers: enough for every slot of a probe's worst case (connect + read timeouts) to start on time. */
     private static final int WORKERS = 32;
 
@@ -133,10 +133,5 @@ final class ConnectionProbes implements AutoCloseable {
             all.sort(java.util.Comparator.comparingLong(Probe::start));
             return all;
         }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 }

@@ -127,7 +127,7 @@ final class PlannedMoves implements AutoCloseable {
                 health.put(host, HealthSwitch.open(farm, host));
                 farm.start(host);
             }
-            ArpRequestAnswers.addSenders(farm, "c", "veth0");
+            ArpSenders.addTo(farm);
             awaitAnswering("h3");
             warmUp();
         } catch (Exception e) {
