@@ -45,10 +45,11 @@ class HitlessFarmTest {
         PlannedMoves.table("wackamole-udp.xml", moves).forEach(System.out::println);
         assertThat(moves.stream().map(PlannedMoves.Move::kind)).as("every kind of planned move ran").containsAll(List.of(PlannedMoves.Kind.values()));
         List<PlannedMoves.Move> whole = moves.stream().filter(PlannedMoves.Move::whole).toList();
-        // A move during which a false suspicion split the farm (a JVM unscheduled past FD_ALL3's
-        // timeout on a loaded machine) is a failover, not a planned move: printed, not judged here.
+        // A move during which a JVM was unscheduled past the failure detector's bound (it then drops its
+        // VIPs at once) or a false suspicion split the farm, on a loaded machine, is a failover, not a
+        // planned move: printed, not judged here.
         System.out.printf("hitless: %d of %d moves in one view throughout%n", whole.size(), moves.size());
-        assertThat(whole.size()).as("moves not disturbed by a split: %s", moves).isGreaterThanOrEqualTo(moves.size() / 2);
+        assertThat(whole.size()).as("moves not disturbed by a split or a pause: %s", moves).isGreaterThanOrEqualTo(moves.size() / 2);
         assertThat(whole).allSatisfy(m -> {
             // Exact: each reply names the request it answers; every reply seen, none left in doubt.
             assertThat(m.arp().exact()).as("every ARP reply seen and attributed to its request, %s", m).isTrue();

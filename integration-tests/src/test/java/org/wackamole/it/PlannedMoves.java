@@ -76,9 +76,10 @@ final class PlannedMoves implements AutoCloseable {
      * @param answeredArp        the hosts that answered ARP for the VIP during the move
      * @param arp                the exact per-request ARP verdict ({@link ArpRequestAnswers})
      * @param whole              whether every running member stayed in one view throughout the move and ended in one:
-     *                           false when a false suspicion (a JVM not scheduled for longer than FD_ALL3 allows, on a
-     *                           loaded machine) split the farm meanwhile, even if it merged again before the move ended;
-     *                           that is a failover (each side holds the VIP), not a planned move
+     *                           false when a JVM was not scheduled for longer than the failure detector allows (on a
+     *                           loaded machine) during the move, or a false suspicion split the farm meanwhile, even
+     *                           if it merged again before the move ended: that is a failover (the paused member drops
+     *                           its VIPs; each side of a split holds them), not a planned move
      */
     record Move(Kind kind, String from, String to, long failed, long slow, int maxResponders, int questions,
                 long decisionToAcquired, long decisionToPointed, long decisionToAccepted, long decisionToAnswer, long releaseToAcquired,
@@ -88,7 +89,7 @@ final class PlannedMoves implements AutoCloseable {
             return String.format(Locale.ROOT, "%s%s %s -> %s: failed %d, slow %d, max ARP responders per request %d, "
                             + "decision -> acquired %d ms, -> pointed %d ms, -> accepted %d ms, -> answered %d ms, release -> acquired %d ms; "
                             + "ARP answered by %s (%s); %s",
-                    whole ? "" : "[VIEW SPLIT] ", kind.label, from, to, failed, slow, maxResponders, decisionToAcquired,
+                    whole ? "" : "[SPLIT OR PAUSED] ", kind.label, from, to, failed, slow, maxResponders, decisionToAcquired,
                     decisionToPointed, decisionToAccepted, decisionToAnswer, releaseToAcquired, answeredArp, arp, report);
         }
     }
@@ -343,7 +344,9 @@ final class PlannedMoves implements AutoCloseable {
      * Whether no member was excluded meanwhile: no host logged a pause past the failure detector's
      * bound, a view that left it out, or a merge, between {@code from} and {@code to} (epoch ms). A
      * move with such a split is a failover whose two holders are the partition's, not the hand-over's;
-     * the views may well be one again by the end of the move.
+     * the views may well be one again by the end of the move. A member that paused that long lets go
+     * of every VIP at once whether or not it was excluded (the pause rule of "The cluster protocol"),
+     * which is no hand-over either.
      */
     private boolean undisturbed(long from, long to) throws Exception {
         for (String h : JettyFarm.HOSTS) {
@@ -495,25 +498,30 @@ final class PlannedMoves implements AutoCloseable {
                 .until(() -> host.equals(farm.ask(VIP, 1000)));
     }
 
-    /** One table row per kind: moves, failures, ARP responders, and the times' min / median / max. */
+    /**
+     * One table row per kind of the moves in one view throughout; then, apart, one row per kind of the
+     * moves a split or a pause disturbed (failovers, whose failures and two holders are the split's).
+     */
     static List<String> table(String stack, List<Move> moves) {
         List<String> rows = new ArrayList<>();
-        for (Kind k : Kind.values()) {
-            List<Move> of = moves.stream().filter(m -> m.kind() == k && m.whole()).toList();
-            long split = moves.stream().filter(m -> m.kind() == k && !m.whole()).count();
-            if (of.isEmpty()) {
-                continue;
+        for (boolean whole : new boolean[] {true, false}) {
+            for (Kind k : Kind.values()) {
+                List<Move> of = moves.stream().filter(m -> m.kind() == k && m.whole() == whole).toList();
+                if (of.isEmpty()) {
+                    continue;
+                }
+                long inexact = of.stream().filter(m -> !m.arp().exact()).count();
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d%s | %s | %s | %s | %s | %s |", stack,
+                        whole ? k.label : k.label + ", split or paused meanwhile", of.size(),
+                        of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
+                        of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
+                        inexact == 0 ? "" : " (" + inexact + " inexact)",
+                        spread(of.stream().map(Move::decisionToAcquired).toList()),
+                        spread(of.stream().map(Move::decisionToPointed).toList()),
+                        spread(of.stream().map(Move::decisionToAccepted).toList()),
+                        spread(of.stream().map(Move::decisionToAnswer).toList()),
+                        spread(of.stream().map(Move::releaseToAcquired).toList())));
             }
-            long inexact = of.stream().filter(m -> !m.arp().exact()).count();
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %d%s | %d | %d | %d | %d%s | %s | %s | %s | %s | %s |", stack, k.label, of.size(), split == 0 ? "" : " (+" + split + " split)",
-                    of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
-                    of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
-                    inexact == 0 ? "" : " (" + inexact + " inexact)",
-                    spread(of.stream().map(Move::decisionToAcquired).toList()),
-                    spread(of.stream().map(Move::decisionToPointed).toList()),
-                    spread(of.stream().map(Move::decisionToAccepted).toList()),
-                    spread(of.stream().map(Move::decisionToAnswer).toList()),
-                    spread(of.stream().map(Move::releaseToAcquired).toList())));
         }
         return rows;
     }
