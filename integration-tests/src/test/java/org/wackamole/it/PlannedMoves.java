@@ -342,7 +342,7 @@ final class PlannedMoves implements AutoCloseable {
 
     /**
      * Whether no member was excluded meanwhile: no host logged a pause past the failure detector's
-     * bound, a view that left it out, or a merge, between {@code from} and {@code to} (epoch ms). A
+     * bound while it held or could hold VIPs, a view that left it out, or a merge, between {@code from} and {@code to} (epoch ms). A
      * move with such a split is a failover whose two holders are the partition's, not the hand-over's;
      * the views may well be one again by the end of the move. A member that paused that long lets go
      * of every VIP at once whether or not it was excluded (the pause rule of "The cluster protocol"),
@@ -352,7 +352,7 @@ final class PlannedMoves implements AutoCloseable {
         for (String h : JettyFarm.HOSTS) {
             for (String line : farm.allLogs(h).split("\n")) {
                 long t = time(line);
-                if (t >= from && t <= to && (line.contains("did not run for") || line.contains("Merged view")
+                if (t >= from && t <= to && (line.contains("after which peers may exclude it") || line.contains("Merged view")
                         || line.contains("not member of view"))) {
                     return false;
                 }
