@@ -93,8 +93,13 @@ public final class FailoverBenchmark {
         for (String profile : System.getProperty("profiles", "wackamole-udp.xml").split(",")) {
             Path work = Files.createTempDirectory("wackamole-planned");
             try (PlannedMoves farm = new PlannedMoves(work, profile, m -> System.out.println(m))) {
-                farm.operatorCycles(moves);
-                farm.balanceJoins(moves);
+                try {
+                    farm.operatorCycles(moves);
+                    farm.balanceJoins(moves);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // A farm a disturbed move left stuck (on a loaded machine): the moves so far still count.
+                    System.out.println("stopped after " + farm.moves().size() + " moves on " + profile + ": " + e.getMessage());
+                }
                 rows.addAll(PlannedMoves.table(profile, farm.moves()));
                 splits += farm.splitsWaited();
                 if (System.getProperty("logs") != null) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
  * ({@link PlannedMoves}): graceful stop, take-back on rejoin, balance when a member joins, operator
  * drain, health drain, operator move, and the take-backs after resume and recovery. A client opens
  * a new connection to the VIP every 10 ms (100 ms timeout) and asks who answers ARP for it every
- * 2 ms. CI makes one cycle of each (about 15 moves); {@code -Dwackamole.hitless.cycles=N} makes N
+ * 2 ms, each request from a sender address of its own, so that each reply names the request it
+ * answers ({@link ArpRequestAnswers}). CI makes one cycle of each (about 15 moves); {@code -Dwackamole.hitless.cycles=N} makes N
  * (and N balance joins). The measured run of 20 and more per kind is {@link FailoverBenchmark}'s
  * planned mode. Root only.
  */
@@ -44,12 +45,15 @@ class HitlessFarmTest {
         PlannedMoves.table("wackamole-udp.xml", moves).forEach(System.out::println);
         assertThat(moves.stream().map(PlannedMoves.Move::kind)).as("every kind of planned move ran").containsAll(List.of(PlannedMoves.Kind.values()));
         List<PlannedMoves.Move> whole = moves.stream().filter(PlannedMoves.Move::whole).toList();
-        // A move during which a false suspicion split the farm (a JVM unscheduled past FD_ALL3's
-        // timeout on a loaded machine) is a failover, not a planned move: printed, not judged here.
+        // A move during which a JVM was unscheduled past the failure detector's bound (it then drops its
+        // VIPs at once) or a false suspicion split the farm, on a loaded machine, is a failover, not a
+        // planned move: printed, not judged here.
         System.out.printf("hitless: %d of %d moves in one view throughout%n", whole.size(), moves.size());
-        assertThat(whole.size()).as("moves not disturbed by a split: %s", moves).isGreaterThanOrEqualTo(moves.size() / 2);
+        assertThat(whole.size()).as("moves not disturbed by a split or a pause: %s", moves).isGreaterThanOrEqualTo(moves.size() / 2);
         assertThat(whole).allSatisfy(m -> {
-            assertThat(m.maxResponders()).as("hosts answering one ARP question, %s", m).isEqualTo(1);
+            // Exact: each reply names the request it answers; every reply seen, none left in doubt.
+            assertThat(m.arp().exact()).as("every ARP reply seen and attributed to its request, %s", m).isTrue();
+            assertThat(m.maxResponders()).as("hosts answering one ARP request, %s", m).isEqualTo(1);
             assertThat(m.to()).as("the new holder, %s", m).isNotEqualTo(m.from());
         });
         long clean = whole.stream().filter(m -> m.failed() == 0).count();

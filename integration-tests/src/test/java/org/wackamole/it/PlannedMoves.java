@@ -19,14 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.wackamole.management.WackamoleMXBean;
-import org.wackamole.network.linux.ArpResponders;
 
 /**
  * Every kind of planned move on the real farm (the old holder is alive and agrees), each watched
  * from the client on one VIP, h3's preferred {@value #VIP}: a new connection every 10 ms with a
- * 100 ms timeout ({@link Prober}), an ARP question every 2 ms counting the hosts that answer each
- * ({@link ArpResponders}), and from the servers' logs the move's decision (the round that gave the
- * VIP to its new holder, DEBUG lines), the old holder's release and the new holder's acquisition.
+ * 100 ms timeout, each on time whatever the others wait for ({@link ConnectionProbes}), the hosts
+ * whose kernels accept them ({@link SynAcks}), an ARP request every 2 ms with the hosts that answer
+ * each very request ({@link ArpRequestAnswers}), and from the servers' logs the move's decision (the
+ * round that gave the VIP to its new holder, DEBUG lines), the old holder's release and the new
+ * holder's acquisition.
  *
  * <p>Hosts are set up for make-before-break ({@code arp_ignore=1}, {@code arp_announce=2}) and have
  * a health endpoint each ({@link HealthSwitch}, checked every 200 ms, 2 failures drain). Kinds:
@@ -65,22 +66,31 @@ final class PlannedMoves implements AutoCloseable {
      * @param maxResponders      the most hosts that answered one ARP question during the move
      * @param questions          ARP questions asked during the move
      * @param decisionToAcquired the round's decision (earliest of both holders' logs) to the new holder's acquisition, ms; -1 unknown
-     * @param decisionToAnswer   the decision to the first answer from the new holder seen by the client (10 ms probes), ms; -1 unknown
+     * @param decisionToPointed  the decision to the client's first gratuitous ARP naming the new holder's MAC (the
+     *                           kernel's receive time, not rounded to a probe's 10 ms), ms: the switch; -1 unknown
+     * @param decisionToAccepted the decision to the first connection the new holder's kernel accepted (its SYN-ACK, seen
+     *                           by the client), ms: when the new holder answers for the VIP; -1 unknown
+     * @param decisionToAnswer   the decision to the first HTTP answer from the new holder (a probe's end), ms: that, plus
+     *                           how fast its server answers (slow for the first requests a fresh JVM serves); -1 unknown
      * @param releaseToAcquired  the old holder's release to the new holder's acquisition (servers' logs), ms; -1 unknown
      * @param answeredArp        the hosts that answered ARP for the VIP during the move
-     * @param whole              whether every running member was in one view after the move, as before it: false when
-     *                           a false suspicion (a JVM not scheduled for longer than FD_ALL3 allows, on a loaded
-     *                           machine) split the farm meanwhile, which is a failover, not a planned move
+     * @param arp                the exact per-request ARP verdict ({@link ArpRequestAnswers})
+     * @param whole              whether every running member stayed in one view throughout the move and ended in one:
+     *                           false when a JVM was not scheduled for longer than the failure detector allows (on a
+     *                           loaded machine) during the move, or a false suspicion split the farm meanwhile, even
+     *                           if it merged again before the move ended: that is a failover (the paused member drops
+     *                           its VIPs; each side of a split holds them), not a planned move
      */
     record Move(Kind kind, String from, String to, long failed, long slow, int maxResponders, int questions,
-                long decisionToAcquired, long decisionToAnswer, long releaseToAcquired, List<String> answeredArp,
-                boolean whole, String report) {
+                long decisionToAcquired, long decisionToPointed, long decisionToAccepted, long decisionToAnswer, long releaseToAcquired,
+                List<String> answeredArp, ArpRequestAnswers.Verdict arp, boolean whole, String report) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s%s %s -> %s: failed %d, slow %d, max ARP responders %d (%d questions), "
-                            + "decision -> acquired %d ms, decision -> answer %d ms, release -> acquired %d ms; ARP answered by %s; %s",
-                    whole ? "" : "[VIEW SPLIT] ", kind.label, from, to, failed, slow, maxResponders, questions, decisionToAcquired, decisionToAnswer,
-                    releaseToAcquired, answeredArp, report);
+            return String.format(Locale.ROOT, "%s%s %s -> %s: failed %d, slow %d, max ARP responders per request %d, "
+                            + "decision -> acquired %d ms, -> pointed %d ms, -> accepted %d ms, -> answered %d ms, release -> acquired %d ms; "
+                            + "ARP answered by %s (%s); %s",
+                    whole ? "" : "[SPLIT OR PAUSED] ", kind.label, from, to, failed, slow, maxResponders, decisionToAcquired,
+                    decisionToPointed, decisionToAccepted, decisionToAnswer, releaseToAcquired, answeredArp, arp, report);
         }
     }
 
@@ -118,10 +128,31 @@ final class PlannedMoves implements AutoCloseable {
                 health.put(host, HealthSwitch.open(farm, host));
                 farm.start(host);
             }
+            ArpSenders.addTo(farm);
             awaitAnswering("h3");
+            warmUp();
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Has every server answer the probe's request a few hundred times on its own address. In a farm
+     * each server serves its own VIPs' clients; here only {@value #VIP} is asked, so without this a
+     * member that never held it would answer its first requests after a move as a server that never
+     * ran the servlet does: 100-300 ms late on this machine, which is the server's warm-up, not the
+     * move. A freshly started member (a take-back on rejoin, a balance join) is cold all the same.
+     */
+    private void warmUp() throws Exception {
+        for (String host : JettyFarm.HOSTS) {
+            String address = "198.51.100." + (JettyFarm.HOSTS.indexOf(host) + 1);
+            farm.network().inNamespace("c", () -> {
+                for (int i = 0; i < 300; i++) {
+                    JettyFarm.getOrError(address, "/wackamole-sample/node", 2000);
+                }
+                return null;
+            });
         }
     }
 
@@ -244,23 +275,28 @@ final class PlannedMoves implements AutoCloseable {
 
     /** One move of the VIP: starts watching, runs the step, waits until another host answers, then judges. */
     Move move(Kind kind, Step step) throws Exception {
-        ArpResponders responders = farm.network().inNamespace("c",
-                () -> new ArpResponders("veth0", (Inet4Address) InetAddress.getByName(VIP)));
+        // Settled before anything is counted: a move that had to wait for a split farm to merge must
+        // not be charged with the split's two holders.
+        awaitOneView();
+        long windowStart = System.currentTimeMillis();
+        Inet4Address vip = (Inet4Address) InetAddress.getByName(VIP);
+        ArpRequestAnswers arp = farm.network().inNamespace("c", () -> new ArpRequestAnswers("veth0", vip));
+        SynAcks synAcks;
+        try {
+            synAcks = farm.network().inNamespace("c", () -> new SynAcks("veth0", vip, 8080));
+        } catch (Exception e) {
+            arp.close();
+            throw e;
+        }
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<Void> asking = CompletableFuture.runAsync(() -> {
             for (int i = 0; i < 60_000 && !stop.get(); i++) {
-                try {
-                    responders.ask();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                arp.ask();
                 java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
         });
-        Prober prober = Prober.start(farm.network(), VIP, 10, 100, Duration.ofMinutes(2));
-        long epochMinusNanos = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+        ConnectionProbes prober = ConnectionProbes.start(farm.network(), VIP, 10, 100, Duration.ofMinutes(2));
         try {
-            awaitOneView();
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> prober.lastAnswer() != null);
             Thread.sleep(200);
             String before = prober.lastAnswer();
@@ -270,20 +306,27 @@ final class PlannedMoves implements AutoCloseable {
                     .until(() -> prober.lastAnswer() != null && !prober.lastAnswer().equals(before));
             Thread.sleep(500);
             String after = prober.lastAnswer();
-            Prober.Report report = prober.stop();
-            long slow = report.probes().stream().filter(p -> p.node() == null
-                    && (p.error().contains("Read timed out") || p.error().contains("Connection reset"))).count();
+            List<ConnectionProbes.Probe> probes = prober.stop();
+            stop.set(true);
+            asking.get();
+            ArpRequestAnswers.Verdict verdict = arp.verdict();
+            long failed = probes.stream().filter(ConnectionProbes.Probe::failedToConnect).count();
+            long slow = probes.stream().filter(p -> p.node() == null && !p.failedToConnect()).count();
             long released = Math.max(farm.logged(before, "released", VIP), farm.logged(before, "Released", VIP));
             long acquired = farm.logged(after, "Acquired", VIP);
             long decided = decision(after, before, acquired, t0);
-            long firstAnswer = report.probes().stream().filter(p -> after.equals(p.node()))
-                    .mapToLong(p -> epochMinusNanos + p.nanos() / 1_000_000).filter(ms -> decided < 0 || ms >= decided)
-                    .min().orElse(-1);
-            Move m = new Move(kind, before, after, report.failures() - slow, slow, responders.maxPerQuestion(), responders.questions(),
+            long decidedNanos = decided * 1_000_000;
+            SynAcks.SynAck accepted = decided < 0 ? null : synAcks.first(farm.mac(after), decidedNanos);
+            long pointed = decided < 0 ? -1 : arp.pointedAt(farm.mac(after), decidedNanos);
+            long firstAnswer = probes.stream().filter(p -> after.equals(p.node()) && p.done() >= decidedNanos)
+                    .mapToLong(ConnectionProbes.Probe::done).min().orElse(-1);
+            Move m = new Move(kind, before, after, failed, slow, verdict.maxPerRequest(), verdict.requests(),
                     decided < 0 || acquired < decided ? -1 : acquired - decided,
-                    decided < 0 || firstAnswer < 0 ? -1 : firstAnswer - decided,
-                    released < t0 || acquired < released ? -1 : acquired - released, hosts(responders.macs()),
-                    oneView(), report.toString());
+                    pointed < 0 ? -1 : (pointed - decidedNanos) / 1_000_000,
+                    accepted == null ? -1 : (accepted.stamp() - decidedNanos) / 1_000_000,
+                    decided < 0 || firstAnswer < 0 ? -1 : (firstAnswer - decidedNanos) / 1_000_000,
+                    released < t0 || acquired < released ? -1 : acquired - released, hosts(verdict.macs()),
+                    verdict, oneView() && undisturbed(windowStart, System.currentTimeMillis()), report(probes, before, after));
             lastWhole = m.whole();
             moves.add(m);
             progress.accept(m);
@@ -292,8 +335,39 @@ final class PlannedMoves implements AutoCloseable {
             stop.set(true);
             prober.stop();
             asking.get();
-            responders.close();
+            arp.close();
+            synAcks.close();
         }
+    }
+
+    /**
+     * Whether no member was excluded meanwhile: no host logged a pause past the failure detector's
+     * bound while it held or could hold VIPs, a view that left it out, or a merge, between {@code from} and {@code to} (epoch ms). A
+     * move with such a split is a failover whose two holders are the partition's, not the hand-over's;
+     * the views may well be one again by the end of the move. A member that paused that long lets go
+     * of every VIP at once whether or not it was excluded (the pause rule of "The cluster protocol"),
+     * which is no hand-over either.
+     */
+    private boolean undisturbed(long from, long to) throws Exception {
+        for (String h : JettyFarm.HOSTS) {
+            for (String line : farm.allLogs(h).split("\n")) {
+                long t = time(line);
+                if (t >= from && t <= to && (line.contains("after which peers may exclude it") || line.contains("Merged view")
+                        || line.contains("not member of view"))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The probes in short: how many, the failures by error, the slots that started late, who answered first and last. */
+    private static String report(List<ConnectionProbes.Probe> probes, String before, String after) {
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        probes.stream().filter(p -> p.node() == null)
+                .forEach(p -> errors.merge((p.connected() < 0 ? "no connection: " : "accepted, then: ") + p.error(), 1L, Long::sum));
+        long late = probes.stream().filter(p -> p.lateNanos() > 5_000_000).count();
+        return probes.size() + " probes, failed " + errors + ", " + late + " started over 5 ms late, " + before + " -> " + after;
     }
 
     /**
@@ -424,29 +498,40 @@ final class PlannedMoves implements AutoCloseable {
                 .until(() -> host.equals(farm.ask(VIP, 1000)));
     }
 
-    /** One table row per kind: moves, failures, ARP responders, and the times' min / median / max. */
+    /**
+     * One table row per kind of the moves in one view throughout; then, apart, one row per kind of the
+     * moves a split or a pause disturbed (failovers, whose failures and two holders are the split's).
+     */
     static List<String> table(String stack, List<Move> moves) {
         List<String> rows = new ArrayList<>();
-        for (Kind k : Kind.values()) {
-            List<Move> of = moves.stream().filter(m -> m.kind() == k && m.whole()).toList();
-            long split = moves.stream().filter(m -> m.kind() == k && !m.whole()).count();
-            if (of.isEmpty()) {
-                continue;
+        for (boolean whole : new boolean[] {true, false}) {
+            for (Kind k : Kind.values()) {
+                List<Move> of = moves.stream().filter(m -> m.kind() == k && m.whole() == whole).toList();
+                if (of.isEmpty()) {
+                    continue;
+                }
+                long inexact = of.stream().filter(m -> !m.arp().exact()).count();
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d%s | %s | %s | %s | %s | %s |", stack,
+                        whole ? k.label : k.label + ", split or paused meanwhile", of.size(),
+                        of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
+                        of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
+                        inexact == 0 ? "" : " (" + inexact + " inexact)",
+                        spread(of.stream().map(Move::decisionToAcquired).toList()),
+                        spread(of.stream().map(Move::decisionToPointed).toList()),
+                        spread(of.stream().map(Move::decisionToAccepted).toList()),
+                        spread(of.stream().map(Move::decisionToAnswer).toList()),
+                        spread(of.stream().map(Move::releaseToAcquired).toList())));
             }
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %d%s | %d | %d | %d | %d | %s | %s | %s |", stack, k.label, of.size(), split == 0 ? "" : " (+" + split + " split)",
-                    of.stream().filter(m -> m.failed() > 0).count(), of.stream().mapToLong(Move::failed).sum(),
-                    of.stream().mapToLong(Move::slow).sum(), of.stream().mapToInt(Move::maxResponders).max().orElse(0),
-                    spread(of.stream().map(Move::decisionToAcquired).toList()),
-                    spread(of.stream().map(Move::decisionToAnswer).toList()),
-                    spread(of.stream().map(Move::releaseToAcquired).toList())));
         }
         return rows;
     }
 
     static String header() {
         return "| stack | move | moves | moves with a failed connection | failed connections | slow or reset answers "
-                + "| max ARP responders | decision → acquired ms (min / median / max) | decision → client answered by new holder ms "
-                + "| release → acquired ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+                + "| max ARP responders per request | decision → acquired ms (min / median / max) "
+                + "| decision → client pointed at new holder ms | decision → new holder accepts a connection ms "
+                + "| decision → new holder's first HTTP answer ms | release → acquired ms |"
+                + "\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
     }
 
     private static String spread(List<Long> values) {

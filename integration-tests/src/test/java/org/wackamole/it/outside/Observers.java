@@ -1,8 +1,6 @@
 package org.wackamole.it.outside;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wackamole.it.JettyFarm;
+import org.wackamole.it.ArpSenders;
 import org.wackamole.it.Prober;
 import org.wackamole.it.outside.Recording.FaultEvent;
 import org.wackamole.it.outside.Recording.Partition;
@@ -45,8 +44,8 @@ public final class Observers implements AutoCloseable {
                 watchers.add(new AddressWatcher(h, farm.network().ns(h), JettyFarm.VIPS, ADDRESS_PERIOD_MILLIS, b));
                 macs.put(farm.mac(h), h);
             }
-            arp = new ArpWatcher(farm.network().ns("c"), JettyFarm.VIPS, (Inet4Address) InetAddress.getByName("198.51.100.4"),
-                    ARP_PERIOD_MILLIS, b);
+            ArpSenders.addTo(farm);
+            arp = new ArpWatcher(farm.network().ns("c"), JettyFarm.VIPS, ARP_PERIOD_MILLIS, b);
             for (String vip : JettyFarm.VIPS) {
                 probers.put(vip, Prober.start(farm.network(), vip, PROBE_PERIOD_MILLIS, PROBE_TIMEOUT_MILLIS, bound));
             }
