@@ -56,7 +56,10 @@ class JGroupsStacksTest {
             assertThat(ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class)).isNotNull();
             assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getTimeout()).isEqualTo(250);
             // VERIFY_SUSPECT gives every suspect its full timeout; 5.4's VERIFY_SUSPECT2 may not (JGRP-2943).
-            assertThat(ch.getProtocolStack().<VERIFY_SUSPECT>findProtocol(VERIFY_SUSPECT.class).getTimeout()).isEqualTo(100);
+            VERIFY_SUSPECT verify = ch.getProtocolStack().findProtocol(VERIFY_SUSPECT.class);
+            assertThat(verify).isInstanceOf(VerifySuspect.class);
+            assertThat(verify.getTimeout()).isEqualTo(100);
+            assertThat(verify.getId()).as("VERIFY_SUSPECT's protocol id, for its headers").isEqualTo((short) 11);
             assertThat(ch.getProtocolStack().<VERIFY_SUSPECT2>findProtocol(VERIFY_SUSPECT2.class)).isNull();
         }
     }
