@@ -180,6 +180,8 @@ public final class ClusterMember implements AutoCloseable {
      * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
      */
     private long resync;
+    /** After a pause: the channel was reconnected because no round confirmed us, so a view of our own is the truth. */
+    private boolean rejoinedAfterPause;
     /** Coordinator: resync tokens asked for, to be named by the next round. */
     private final Set<Long> resyncsAsked = new LinkedHashSet<>();
     private final java.util.Random tokens = new java.util.Random();
@@ -890,9 +892,13 @@ public final class ClusterMember implements AutoCloseable {
     private void decide(Map<Address, WireMessage.State> got) {
         // Only a decided round proves the view: every member of it answered a ROUND started after we
         // asked. (A stale view's coordinator gets its own ROUND back at once, but never the others' states.)
-        if (resync != 0 && roundParams.resyncs().contains(resync)) {
+        // Not a view of our own, though: a paused member that then suspects its peers (they excluded it and closed
+        // their FD_SOCK2 connections) becomes its own coordinator, and would take every VIP they hold. Alone, only
+        // once reconnecting has not found them either.
+        if (resync != 0 && roundParams.resyncs().contains(resync) && (got.size() > 1 || rejoinedAfterPause)) {
             LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
             resync = 0;
+            rejoinedAfterPause = false;
         }
         List<Address> members = new ArrayList<>(got.keySet());
         Map<Address, Set<String>> silentHeld = MayHold.ofRound(view.getMembers(),
@@ -1364,6 +1370,7 @@ public final class ClusterMember implements AutoCloseable {
         do {
             resync = tokens.nextLong();
         } while (resync == 0);
+        rejoinedAfterPause = false;
         publish();
         requestRound("resync after a pause of " + millis + " ms");
         scheduleResyncCheck(resync, 1);
@@ -1383,6 +1390,7 @@ public final class ClusterMember implements AutoCloseable {
             }
             if (checks >= RESYNC_REJOIN_CHECKS) {
                 reconnect("no round confirmed the view " + checks + " s after a pause");
+                rejoinedAfterPause = true;
                 requestRound("resync after a pause");
             } else {
                 LOG.debug("No round has confirmed the view since my pause yet; asking again");

@@ -2,6 +2,7 @@ package org.wackamole.cluster;
 
 import java.util.function.LongSupplier;
 import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.VERIFY_SUSPECT;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.stack.ProtocolStack;
 
@@ -82,7 +83,7 @@ final class PauseDetector {
     /**
      * The shortest pause after which peers could exclude us, less one heartbeat: FD_ALL3 suspects a
      * member silent for {@code timeout} (our last heartbeat left up to {@code interval} before the
-     * pause), then VERIFY_SUSPECT2 waits its {@code timeout} for any sign of life; one more interval
+     * pause), then VERIFY_SUSPECT (or VERIFY_SUSPECT2) waits its {@code timeout} for any sign of life; one more interval
      * covers a heartbeat lost just before the pause. Lower would make every scheduling hiccup drop
      * our VIPs; higher would let an excluded member keep its addresses until a merge.
      */
@@ -91,8 +92,10 @@ final class PauseDetector {
         if (fd == null) {
             return DEFAULT_THRESHOLD_MS;
         }
-        VERIFY_SUSPECT2 verify = stack.findProtocol(VERIFY_SUSPECT2.class);
-        long exclusion = fd.getTimeout() - fd.getInterval() + (verify == null ? 0 : verify.getTimeout());
+        VERIFY_SUSPECT verify = stack.findProtocol(VERIFY_SUSPECT.class);
+        VERIFY_SUSPECT2 verify2 = stack.findProtocol(VERIFY_SUSPECT2.class);
+        long verifying = verify != null ? verify.getTimeout() : verify2 != null ? verify2.getTimeout() : 0;
+        long exclusion = fd.getTimeout() - fd.getInterval() + verifying;
         return Math.max(2 * TICK_MS, exclusion - fd.getInterval());
     }
 }

@@ -14,7 +14,7 @@ import org.wackamole.it.outside.FaultInjector.Outcome;
  * classes are in {@link KnownFailingFaults} until the issue 9 items that fix them land; the full
  * random sequence is {@link Soak}.
  *
- * <p>Only the UDP stack's subset ({@link UdpFaultSubsetTest}) runs in CI; the TCP one is known-failing.
+ * <p>Both stacks' subsets run in CI ({@link UdpFaultSubsetTest}, {@link TcpFaultSubsetTest}).
  * The seeded part keeps away from h1, the first member started and so JGroups' coordinator (its
  * host's death split the survivors on the TCP stack); the UDP subset adds that death explicitly.
  */

@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link KnownFailingFaults} on the TCP stack, and the faults the UDP stack's CI subset
- * ({@link UdpFaultSubsetTest}) survives that this stack does not yet (issue 9, 2.2). Root only; not run by CI.
+ * ({@link UdpFaultSubsetTest}) survives that this stack does not yet (issue 9, 2.2): the coordinator's host
+ * death (9 of 10) and 20 % loss on one host. Root only; not run by CI.
  */
 class KnownFailingTcpFaultsTest extends KnownFailingFaults {
     @Override
@@ -14,20 +15,15 @@ class KnownFailingTcpFaultsTest extends KnownFailingFaults {
     }
 
     @Test
+    @DisplayName("host death of the coordinator: one holder among the survivors (2.2; 9 of 10 by hand: two survivors that "
+            + "both stall for FD_ALL3's 250 ms + VERIFY_SUSPECT's 100 ms under load still split)")
+    void coordinatorHostDeath() throws Exception {
+        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.HOST_DEATH, "h1", 1000)));
+    }
+
+    @Test
     @DisplayName("20 % loss on one host for 4 s: never two holders (2.1: an excluded member drops its VIPs)")
     void loss() throws Exception {
         assertTargets(inflict(new FaultPlan(FaultPlan.Kind.LOSS, "h2", 4000)));
-    }
-
-    @Test
-    @DisplayName("VIP interface down 3 s: its VIPs covered elsewhere, no two holders when it returns (2.6)")
-    void interfaceDown() throws Exception {
-        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.INTERFACE_DOWN, "h2", 3000)));
-    }
-
-    @Test
-    @DisplayName("VIP interface deleted and re-created: its VIPs covered (2.6)")
-    void interfaceRecreated() throws Exception {
-        assertTargets(inflict(new FaultPlan(FaultPlan.Kind.INTERFACE_RECREATED, "h3", 0)));
     }
 }
