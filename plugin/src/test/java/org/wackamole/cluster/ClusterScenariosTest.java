@@ -154,7 +154,7 @@ class ClusterScenariosTest {
             farm.killHost("a"); // the coordinator
             assertThat(farm.nodes.get("a").network.held()).isEmpty();
             farm.awaitSettled(SETTLE);
-            // FD_ALL3 600 ms + its 100 ms interval + VERIFY_SUSPECT2 100 ms, then a round: about 0.9 s.
+            // FD_ALL3 600 ms + its 100 ms interval + VERIFY_SUSPECT 100 ms, then a round: about 0.9 s.
             InvariantChecker.Report report = assertNoViolations(farm, 2000);
             assertThat(report.staleAfterKill()).isEmpty();
             assertThat(farm.holdings().values().stream().mapToInt(java.util.Set::size).sum()).isEqualTo(6);

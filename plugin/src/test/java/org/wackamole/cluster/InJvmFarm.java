@@ -32,7 +32,6 @@ import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -256,7 +255,7 @@ final class InJvmFarm implements AutoCloseable {
                 // As in the shipped stacks: a connect to the next ping peer happens inside the view installation.
                 new FD_SOCK2().setPortRange(200).setValue("connect_timeout", 300),
                 new FD_ALL3().setTimeout(600).setInterval(100),
-                new VERIFY_SUSPECT2().setTimeout(100),
+                new VerifySuspect().setTimeout(100),
                 new NAKACK2().setXmitInterval(100),
                 new UNICAST3().setXmitInterval(100),
                 drop, // above the reliable layers: a message dropped here is lost for good, later ones still flow

@@ -72,7 +72,7 @@ class PauseDetectorTest {
 
     @Test
     void thresholdIsTheShortestSilencePeersExcludeForLessAHeartbeatInTheShippedStacks() throws Exception {
-        // FD_ALL3 timeout 250 - interval 50 + VERIFY_SUSPECT2 100 = 300 ms of silence, less one interval: 250.
+        // FD_ALL3 timeout 250 - interval 50 + VERIFY_SUSPECT 100 = 300 ms of silence, less one interval: 250.
         try (JChannel ch = shipped("wackamole-udp.xml")) {
             assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(250);
         }
