@@ -119,8 +119,10 @@ public final class FaultInjector {
                 farm.cleanup(h);
                 marks.put("cleaned", System.nanoTime());
                 observers.fault("cleanup done", h);
-                // As the unit's Restart=on-failure does: RestartSec after the clean-up.
-                Thread.sleep(farm.unitRestartDelay().toMillis());
+                // As the unit's Restart=on-failure does: RestartSec after the clean-up, unless
+                // -Dwackamole.fault.restartDelay=ms says otherwise (0: an operator's quick start, RestartSec=0).
+                Long delay = Long.getLong("wackamole.fault.restartDelay");
+                Thread.sleep(delay != null ? delay : farm.unitRestartDelay().toMillis());
                 farm.start(h);
             }
             case HOST_DEATH -> {

@@ -74,6 +74,9 @@ public final class Soak {
                         if (!misses.isEmpty() && Boolean.getBoolean("verbose")) {
                             System.out.println(o);
                         }
+                        if (!misses.isEmpty() || Boolean.getBoolean("wackamole.fault.logs")) {
+                            keepLogs(farm, stack, plan, n);
+                        }
                     }
                 }
             }
@@ -81,6 +84,17 @@ public final class Soak {
         summary(all).forEach(System.out::println);
         System.out.println(errors + " faults could not be run to the end (see FAILED above)");
         System.exit(0);
+    }
+
+    /** Every host's server log of a fault, in target/fault-logs: the diagnosis of a miss needs them. */
+    private static void keepLogs(JettyFarm farm, String stack, FaultPlan plan, int n) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "fault-logs");
+        Files.createDirectories(dir);
+        String name = ("soak-" + short_(stack) + "-" + n + "-" + plan).replaceAll("[^A-Za-z0-9.-]+", "_") + "-" + System.currentTimeMillis();
+        for (String h : JettyFarm.HOSTS) {
+            Files.writeString(dir.resolve(name + "-" + h + ".log"), farm.log(h));
+        }
+        System.out.println("     server logs kept in " + dir.toAbsolutePath() + "/" + name + "-*.log");
     }
 
     static String short_(String stack) {
