@@ -1475,7 +1475,12 @@ public final class ClusterMember implements AutoCloseable {
         try {
             ch.send(new BytesMessage(to, authenticator.seal(ch.getAddress(), WireCodec.encode(m))));
         } catch (Exception e) {
-            LOG.warn("Could not send {} to {}: {}", m.getClass().getSimpleName(), to == null ? "all" : to, e.toString());
+            if (!ch.isConnected()) {
+                // Leaving, or between the two halves of a reconnect: the next view starts a round that asks again.
+                LOG.debug("Not sent, the channel is disconnected: {}", m.getClass().getSimpleName());
+            } else {
+                LOG.warn("Could not send {} to {}: {}", m.getClass().getSimpleName(), to == null ? "all" : to, e.toString());
+            }
         }
     }
 
