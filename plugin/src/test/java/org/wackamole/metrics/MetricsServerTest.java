@@ -127,6 +127,8 @@ class MetricsServerTest {
     void anAddressInUseFailsTheStartNamingTheSettingAndTouchesNothing() throws Exception {
         WackamoleRuntime a = runtime("m1");
         a.start(Scheduler.of(timer), List.of());
+        // start() returns before the first view is published: wait for it, or "b never joined" below reads nothing.
+        Awaitility.await().atMost(WAIT).until(() -> a.management().getMembers().length == 1);
         int port = a.metricsAddress().getPort();
         WackamoleRuntime b = runtime("m2", "wackamole.metrics.address", "127.0.0.1:" + port);
         assertThatThrownBy(() -> b.start(Scheduler.of(timer), List.of()))
