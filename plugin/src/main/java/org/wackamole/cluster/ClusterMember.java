@@ -1,7 +1,6 @@
 package org.wackamole.cluster;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +30,6 @@ import org.jgroups.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wackamole.allocation.Allocation;
-import org.wackamole.allocation.Allocator;
 import org.wackamole.cluster.wire.MalformedMessageException;
 import org.wackamole.cluster.wire.MessageAuthenticator;
 import org.wackamole.cluster.wire.ViewKey;
@@ -119,6 +117,8 @@ public final class ClusterMember implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop;
     private final ConfigDigest configDigest;
+    /** This member's settings that shape every round's decision. */
+    private final RoundDecision.Settings roundSettings;
     /** The configured preferences, then the groups an operator moved here ({@link #take}); replaced, never mutated. */
     private volatile List<String> preferred;
     private volatile JChannel channel;
@@ -207,6 +207,7 @@ public final class ClusterMember implements AutoCloseable {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.configDigest = ConfigDigest.of(config);
+        this.roundSettings = RoundDecision.Settings.of(config);
         this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
         this.unholdable = new UnholdableGroups(config.groups(), RETRY_FIRST_MS, RETRY_MAX_MS);
         this.holdings = new Holdings(config, network, listeners, LOG);
@@ -900,48 +901,30 @@ public final class ClusterMember implements AutoCloseable {
             resync = 0;
             rejoinedAfterPause = false;
         }
-        List<Address> members = new ArrayList<>(got.keySet());
-        Map<Address, Set<String>> silentHeld = MayHold.ofRound(view.getMembers(),
-                SilentMembers.ofRanks(view.getMembers(), roundParams.silent()), roundParams.silentHeld(), g -> config.group(g) != null);
-        RoundInput input = RoundInput.of(members, got, silentHeld,
-                config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
-                config.balancePerRound(), config.identities());
+        RoundDecision decision = RoundDecision.of(channel.getAddress(), view.getMembers(), got, roundParams, roundSettings,
+                held, view instanceof MergeView, reports.releasedBy(round), reports.preparedBy(round));
+        RoundInput input = decision.input();
         if (input.anyMature() && !mature) {
             becomeMature("a mature peer is in the cluster");
         }
         quorate = input.quorate();
         namesAndConfig.report(input, got, channel.getAddress());
         if (!quorate && !held.isEmpty()) {
-            LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", members.size(), config.quorum());
+            LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", got.size(), config.quorum());
         }
-        Allocation allocation = Allocator.allocate(input.request());
-        Map<Address, String> names = input.names();
+        Allocation allocation = decision.allocation();
+        Map<Address, String> names = decision.names();
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
         names.forEach((a, name) -> mayHold.decided(a, allocation.groupsOf(name), input.request().claims().get(name)));
         pendingBalance = allocation.pendingBalanceMoves();
-        String me = names.get(channel.getAddress());
-        Set<String> mine = allocation.groupsOf(me);
-        excludedByLastDecision = !input.eligible(channel.getAddress());
+        String me = decision.me();
+        excludedByLastDecision = !decision.eligible();
 
         roundNames = names;
-        // The speaking members' states and what the round says its silent members may hold: a group one of
-        // them may hold moves off it only on its RELEASED.
-        Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
-        Map<String, Set<String>> othersClaims = new HashMap<>(claims);
-        othersClaims.remove(me);
-        leaveConfirmation.decided(othersClaims);
-        Map<String, Set<String>> alreadyReleased = reports.releasedNames(round, names);
-        Set<String> handsOver = new HashSet<>();
-        got.forEach((a, st) -> {
-            if (st.handsOver()) {
-                handsOver.add(names.get(a));
-            }
-        });
-        Map<String, Set<String>> alreadyPrepared = reports.preparedNames(round, names);
-        RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, owners, claims, alreadyReleased,
-                view instanceof MergeView, handsOver, alreadyPrepared);
+        leaveConfirmation.decided(decision.othersClaims());
+        RoundPlan plan = decision.plan();
         apply(plan, me, names, previousOwners);
         LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, waits.awaitedReleases());
         if (waits.awaitsRelease()) {
