@@ -177,14 +177,10 @@ public final class ClusterMember implements AutoCloseable {
     private final MayHold mayHold = new MayHold();
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
-     * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
+     * (view, queued states, releases) may be from a view the others have left, so we acquire nothing.
+     * As coordinator, the tokens others asked with.
      */
-    private long resync;
-    /** After a pause: the channel was reconnected because no round confirmed us, so a view of our own is the truth. */
-    private boolean rejoinedAfterPause;
-    /** Coordinator: resync tokens asked for, to be named by the next round. */
-    private final Set<Long> resyncsAsked = new LinkedHashSet<>();
-    private final java.util.Random tokens = new java.util.Random();
+    private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
     /** Groups this host failed to acquire or whose interface is lost: declined until their retry, or until it is back. */
     private final UnholdableGroups unholdable;
     /**
@@ -651,7 +647,7 @@ public final class ClusterMember implements AutoCloseable {
         reports.clear();
         waits.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
-        resyncsAsked.clear();
+        resyncs.viewChanged();
         silent.viewChanged(newView.getMembers());
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
@@ -662,7 +658,7 @@ public final class ClusterMember implements AutoCloseable {
         } else {
             scheduleCoordinatorCheck();
         }
-        if (resync != 0) {
+        if (resyncs.waiting()) {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
@@ -718,8 +714,7 @@ public final class ClusterMember implements AutoCloseable {
         lastRoundStarted = next;
         roundWanted = false;
         int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
-        List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
-        resyncsAsked.removeAll(answered);
+        List<Long> answered = resyncs.takeForRound();
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
         List<String> silentHeld = mayHold.silentHeld(view.getMembers(), silentRanks);
         send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
@@ -821,7 +816,7 @@ public final class ClusterMember implements AutoCloseable {
         reports.forgetBefore(round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
                 config.weight(), configDigest.digest(), preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
-                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0, roundStarter, !config.network().real(),
+                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && !resyncs.waiting(), roundStarter, !config.network().real(),
                 configDigest.entries()));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
@@ -891,15 +886,8 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void decide(Map<Address, WireMessage.State> got) {
-        // Only a decided round proves the view: every member of it answered a ROUND started after we
-        // asked. (A stale view's coordinator gets its own ROUND back at once, but never the others' states.)
-        // Not a view of our own, though: a paused member that then suspects its peers (they excluded it and closed
-        // their FD_SOCK2 connections) becomes its own coordinator, and would take every VIP they hold. Alone, only
-        // once reconnecting has not found them either.
-        if (resync != 0 && roundParams.resyncs().contains(resync) && (got.size() > 1 || rejoinedAfterPause)) {
+        if (resyncs.confirmedBy(roundParams.resyncs(), got.size())) {
             LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
-            resync = 0;
-            rejoinedAfterPause = false;
         }
         RoundDecision decision = RoundDecision.of(channel.getAddress(), view.getMembers(), got, roundParams, roundSettings,
                 held, view instanceof MergeView, reports.releasedBy(round), reports.preparedBy(round));
@@ -1096,9 +1084,7 @@ public final class ClusterMember implements AutoCloseable {
     private void onRoundRequest(WireMessage.RoundRequest r) {
         if (isCoordinator()) {
             LOG.debug("Round requested: {}", r.reason());
-            if (r.resync() != 0 && resyncsAsked.size() < 4 * WireCodec.MAX_RESYNCS) {
-                resyncsAsked.add(r.resync());
-            }
+            resyncs.askedBy(r.resync());
             requestRound(r.reason());
         }
     }
@@ -1107,11 +1093,12 @@ public final class ClusterMember implements AutoCloseable {
         if (view == null || stopped) {
             return;
         }
-        if (resync != 0 && isCoordinator()) {
-            resyncsAsked.add(resync);
+        if (isCoordinator()) {
+            resyncs.askedByMe();
         }
         if (!isCoordinator()) {
-            send(SilentMembers.coordinator(view.getMembers(), silent.silent()), new WireMessage.RoundRequest(viewKey, round, reason, resync));
+            send(SilentMembers.coordinator(view.getMembers(), silent.silent()),
+                    new WireMessage.RoundRequest(viewKey, round, reason, resyncs.token()));
         } else if (round < lastRoundStarted || !decided) {
             roundWanted = true; // one round at a time; the next starts when this one is decided
         } else {
@@ -1139,7 +1126,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private boolean acquire(String g) {
-        if (resync != 0) {
+        if (resyncs.waiting()) {
             return false; // decided on what may be a view the others have left
         }
         Exception failure = holdings.acquire(g);
@@ -1350,13 +1337,10 @@ public final class ClusterMember implements AutoCloseable {
                 + "releasing every VIP until a round started after this pause confirms the view", millis, thresholdMillis);
         releaseAll("paused for " + millis + " ms");
         waits.dropReannounces();
-        do {
-            resync = tokens.nextLong();
-        } while (resync == 0);
-        rejoinedAfterPause = false;
+        long token = resyncs.paused();
         publish();
         requestRound("resync after a pause of " + millis + " ms");
-        scheduleResyncCheck(resync, 1);
+        scheduleResyncCheck(token, 1);
     }
 
     /**
@@ -1368,12 +1352,12 @@ public final class ClusterMember implements AutoCloseable {
      */
     private void scheduleResyncCheck(long token, int checks) {
         schedule(() -> {
-            if (stopped || resync != token) {
+            if (stopped || !resyncs.waitingFor(token)) {
                 return;
             }
             if (checks >= RESYNC_REJOIN_CHECKS) {
                 reconnect("no round confirmed the view " + checks + " s after a pause");
-                rejoinedAfterPause = true;
+                resyncs.rejoined();
                 requestRound("resync after a pause");
             } else {
                 LOG.debug("No round has confirmed the view since my pause yet; asking again");
@@ -1388,7 +1372,7 @@ public final class ClusterMember implements AutoCloseable {
      * fails is left to the holder's bound: it releases anyway, and we acquire as after any release.
      */
     private void prepare(List<String> groups) {
-        if (resync != 0 || groups.isEmpty()) {
+        if (resyncs.waiting() || groups.isEmpty()) {
             return;
         }
         Holdings.Preparation done = holdings.prepare(groups);
@@ -1485,7 +1469,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void publish() {
-        MemberState state = MemberStates.of(stopped, view != null && everDecided, resync != 0, namesAndConfig.refusal(), mature,
+        MemberState state = MemberStates.of(stopped, view != null && everDecided, resyncs.waiting(), namesAndConfig.refusal(), mature,
                 eligible && !leaving, quorate);
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
