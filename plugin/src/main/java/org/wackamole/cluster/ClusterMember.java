@@ -93,6 +93,17 @@ public final class ClusterMember implements AutoCloseable {
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
     /**
+     * How long a view that may be the smaller side of a split waits for discovery's answers before it
+     * takes what the departed held: a dead member never answers, so this is added to its failover. A tie
+     * (a farm of two losing one) waits the shorter time: that is a common death. Departed members that
+     * outnumber the view all dying at once is rare, and a lossy link (TCP resends after 200 ms) answers late.
+     */
+    private static final long SPLIT_WAIT_TIE_MS = 150;
+    private static final long SPLIT_WAIT_OUTNUMBERED_MS = 500;
+    /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
+    private static final long SPLIT_RECHECK_MS = 250;
+    private static final long SPLIT_RECHECK_MAX_MS = 4000;
+    /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
      */
@@ -182,6 +193,16 @@ public final class ClusterMember implements AutoCloseable {
     private long resync;
     /** After a pause: the channel was reconnected because no round confirmed us, so a view of our own is the truth. */
     private boolean rejoinedAfterPause;
+    /**
+     * partition=all: the last view shared with departed members that may be alive, while our view may be
+     * the smaller side of a split ({@link SplitSides}); null otherwise. Until discovery answers we take
+     * nothing ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
+     */
+    private List<Address> splitPrevious;
+    private boolean splitAsking;
+    private boolean splitYields;
+    /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
+    private final Set<Address> notClaiming = new HashSet<>();
     /** Coordinator: resync tokens asked for, to be named by the next round. */
     private final Set<Long> resyncsAsked = new LinkedHashSet<>();
     private final java.util.Random tokens = new java.util.Random();
@@ -639,6 +660,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         boolean merge = newView instanceof MergeView;
+        List<Address> before = view == null ? null : view.getMembers();
         view = newView;
         viewKey = keyOf(newView);
         viewNanos = System.nanoTime();
@@ -655,6 +677,8 @@ public final class ClusterMember implements AutoCloseable {
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
+        checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList(), newView.getMembers());
+        notClaiming.retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
@@ -666,6 +690,69 @@ public final class ClusterMember implements AutoCloseable {
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         publish();
+    }
+
+    /**
+     * partition=all. A view that lost members may be one side of a split whose members are alive (a lossy
+     * link, two survivors that starved at once), each side about to take every VIP. If ours may be the
+     * smaller side, it takes nothing the departed held until discovery says who of them answers; it keeps
+     * what it holds meanwhile (a peer's death in a farm of two costs the survivor's own VIPs nothing). On
+     * the smaller side it lets go and holds nothing until a view no longer leaves the larger side out,
+     * asking again (after 250 ms, then less and less often, up to every 4 s) in case an answer came late or that side died.
+     */
+    private void checkSplit(List<Address> before, List<Address> members) {
+        List<Address> last = splitPrevious != null ? splitPrevious : before;
+        if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || last == null
+                || !SplitSides.mayLose(last, members)) {
+            if (splitYields) {
+                LOG.info("View {} leaves out no larger side of my last view any more: holding again", viewKey);
+            }
+            splitPrevious = null;
+            splitAsking = false;
+            splitYields = false;
+            return;
+        }
+        splitPrevious = last;
+        splitAsking = !splitYields;
+        LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
+                viewKey, last.stream().filter(a -> !members.contains(a)).toList());
+        askSplit(viewKey, last, members, SPLIT_RECHECK_MS);
+    }
+
+    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
+        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
+        DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
+                answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
+                answers -> submit(() -> splitAnswered(asked, last, members, answers, nextCheckMs)));
+    }
+
+    private void splitAnswered(ViewKey asked, List<Address> last, List<Address> members, Map<Address, Boolean> answers,
+                               long nextCheckMs) {
+        if (stopped || !asked.equals(viewKey) || splitPrevious == null) {
+            return; // a newer view asks for itself
+        }
+        if (SplitSides.loses(last, members, answers)) {
+            if (!splitYields) {
+                LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
+                        + "(partition=all), so I hold nothing until a view joins us", last.stream()
+                        .filter(a -> !members.contains(a) && answers.containsKey(a)).toList(), viewKey);
+            }
+            splitAsking = false;
+            splitYields = true;
+            releaseAll("the smaller side of a split");
+        } else if (splitAsking || splitYields) {
+            LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
+            splitAsking = false;
+            splitYields = false;
+            publish();
+            requestRound("the departed members do not answer");
+        }
+        schedule(() -> {
+            if (!stopped && asked.equals(viewKey) && splitPrevious != null) {
+                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+            }
+        }, nextCheckMs);
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
@@ -845,6 +932,11 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         reports.state(src, s);
+        if (s.eligible()) {
+            notClaiming.remove(src);
+        } else {
+            notClaiming.add(src);
+        }
         learnMacs(src, s);
         mayHold.stated(src, s.held());
         if (silent.isSilent(src) && isCoordinator()) {
@@ -1158,6 +1250,9 @@ public final class ClusterMember implements AutoCloseable {
     private boolean acquire(String g) {
         if (resync != 0) {
             return false; // decided on what may be a view the others have left
+        }
+        if (splitAsking || splitYields) {
+            return false; // the departed may be alive, and the larger side
         }
         Exception failure = holdings.acquire(g);
         if (failure != null) {
@@ -1503,7 +1598,7 @@ public final class ClusterMember implements AutoCloseable {
 
     private void publish() {
         MemberState state = MemberStates.of(stopped, view != null && everDecided, resync != 0, namesAndConfig.refusal(), mature,
-                eligible && !leaving, quorate);
+                eligible && !leaving, quorate && !splitYields);
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
