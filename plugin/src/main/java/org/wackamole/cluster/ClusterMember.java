@@ -103,6 +103,8 @@ public final class ClusterMember implements AutoCloseable {
     /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
     private static final long SPLIT_RECHECK_MS = 250;
     private static final long SPLIT_RECHECK_MAX_MS = 4000;
+    /** Answers in a row without any departed member after which they count as dead (250 + 500 + 1000 ms of asking). */
+    private static final int SPLIT_SILENT_CHECKS = 3;
     /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
@@ -194,11 +196,11 @@ public final class ClusterMember implements AutoCloseable {
     /** After a pause: the channel was reconnected because no round confirmed us, so a view of our own is the truth. */
     private boolean rejoinedAfterPause;
     /**
-     * partition=all: the last view shared with departed members that may be alive, while our view may be
-     * the smaller side of a split ({@link SplitSides}); null otherwise. Until discovery answers we take
-     * nothing ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
+     * partition=all: the last view before members departed that may be alive ({@link SplitSides}); null when
+     * none did. While our view may be the smaller side and discovery has not answered, we take nothing
+     * ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
      */
-    private List<Address> splitPrevious;
+    private List<Address> splitReference;
     private boolean splitAsking;
     private boolean splitYields;
     /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
@@ -694,49 +696,65 @@ public final class ClusterMember implements AutoCloseable {
 
     /**
      * partition=all. A view that lost members may be one side of a split whose members are alive (a lossy
-     * link, two survivors that starved at once), each side about to take every VIP. If ours may be the
-     * smaller side, it takes nothing the departed held until discovery says who of them answers; it keeps
-     * what it holds meanwhile (a peer's death in a farm of two costs the survivor's own VIPs nothing). On
-     * the smaller side it lets go and holds nothing until a view no longer leaves the larger side out,
-     * asking again (after 250 ms, then less and less often, up to every 4 s) in case an answer came late or that side died.
+     * link, two survivors that starved at once), each side about to take every VIP. The departed are
+     * counted against the last view before they left ({@code splitReference}), kept while any of them
+     * may be alive, so that a split that comes in steps (three members falling apart one view at a time)
+     * is still judged against the whole. If our view may be the smaller side, it takes nothing the
+     * departed held until discovery says who of them answers; it keeps what it holds meanwhile (a peer's
+     * death in a farm of two costs the survivor's own VIPs nothing). On the smaller side it lets go and
+     * holds nothing until a view no longer leaves the larger side out. Either way it asks again (after
+     * 250 ms, then less and less often, up to every 4 s) in case an answer came late or a side died, and
+     * forgets the departed once {@link #SPLIT_SILENT_CHECKS} answers in a row had none of them: dead.
      */
     private void checkSplit(List<Address> before, List<Address> members) {
-        List<Address> last = splitPrevious != null ? splitPrevious : before;
-        if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || last == null
-                || !SplitSides.mayLose(last, members)) {
-            if (splitYields) {
-                LOG.info("View {} leaves out no larger side of my last view any more: holding again", viewKey);
-            }
-            splitPrevious = null;
-            splitAsking = false;
-            splitYields = false;
+        List<Address> last = splitReference != null ? splitReference : before;
+        List<Address> departed = last == null ? List.of() : last.stream().filter(a -> !members.contains(a)).toList();
+        if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || departed.isEmpty()) {
+            clearSplit();
             return;
         }
-        splitPrevious = last;
-        splitAsking = !splitYields;
-        LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
-                viewKey, last.stream().filter(a -> !members.contains(a)).toList());
-        askSplit(viewKey, last, members, SPLIT_RECHECK_MS);
+        splitReference = last;
+        if (SplitSides.mayLose(last, members)) {
+            splitAsking = !splitYields;
+            LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
+                    viewKey, departed);
+        } else {
+            if (splitYields) {
+                LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
+            }
+            splitAsking = false;
+            splitYields = false;
+        }
+        askSplit(viewKey, last, members, SPLIT_RECHECK_MS, 0);
     }
 
-    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
+    private void clearSplit() {
+        if (splitYields) {
+            LOG.info("View {} leaves out no larger side of my last view any more: holding again", viewKey);
+        }
+        splitReference = null;
+        splitAsking = false;
+        splitYields = false;
+    }
+
+    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs, int silentChecks) {
         List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
         long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
         DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
                 answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
-                answers -> submit(() -> splitAnswered(asked, last, members, answers, nextCheckMs)));
+                answers -> submit(() -> splitAnswered(asked, last, members, answers, nextCheckMs, silentChecks)));
     }
 
     private void splitAnswered(ViewKey asked, List<Address> last, List<Address> members, Map<Address, Boolean> answers,
-                               long nextCheckMs) {
-        if (stopped || !asked.equals(viewKey) || splitPrevious == null) {
+                               long nextCheckMs, int silentChecks) {
+        if (stopped || !asked.equals(viewKey) || splitReference == null) {
             return; // a newer view asks for itself
         }
+        List<Address> alive = last.stream().filter(a -> !members.contains(a) && answers.containsKey(a)).toList();
         if (SplitSides.loses(last, members, answers)) {
             if (!splitYields) {
                 LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
-                        + "(partition=all), so I hold nothing until a view joins us", last.stream()
-                        .filter(a -> !members.contains(a) && answers.containsKey(a)).toList(), viewKey);
+                        + "(partition=all), so I hold nothing until a view joins us", alive, viewKey);
             }
             splitAsking = false;
             splitYields = true;
@@ -748,9 +766,15 @@ public final class ClusterMember implements AutoCloseable {
             publish();
             requestRound("the departed members do not answer");
         }
+        int silentNow = alive.isEmpty() ? silentChecks + 1 : 0;
+        if (silentNow >= SPLIT_SILENT_CHECKS && !splitYields) {
+            LOG.debug("{} did not answer discovery {} times: dead, not a split", last.stream().filter(a -> !members.contains(a)).toList(), silentNow);
+            splitReference = null;
+            return;
+        }
         schedule(() -> {
-            if (!stopped && asked.equals(viewKey) && splitPrevious != null) {
-                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+            if (!stopped && asked.equals(viewKey) && splitReference != null) {
+                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS), silentNow);
             }
         }, nextCheckMs);
     }
