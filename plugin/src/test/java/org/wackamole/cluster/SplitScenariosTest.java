@@ -66,6 +66,32 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * A split in steps, as a lossy host's came on the TCP farm: first one member alone against two, then
+     * the two apart too. Judged against the whole last view, the first-ranked alone ends up holding every
+     * group (it yielded to the pair, then finds three sides of one and ranks first) and the others nothing.
+     */
+    @Test
+    void aSplitInStepsLeavesOneHolder() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n);
+            }
+            farm.awaitSettled(SETTLE);
+            farm.split(List.of(List.of("a"), List.of("b", "c")));
+            awaitSides(farm, "a", Set.of("b", "c"));
+            farm.split(List.of(List.of("a"), List.of("b"), List.of("c")));
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                assertThat(farm.nodes.get("a").network.held()).hasSize(3);
+                assertThat(farm.nodes.get("b").network.held()).isEmpty();
+                assertThat(farm.nodes.get("c").network.held()).isEmpty();
+                assertThat(farm.nodes.get("b").member.status().state()).isEqualTo(MemberState.MINORITY);
+            });
+            farm.heal();
+            farm.awaitSettled(SETTLE);
+        }
+    }
+
     /** A real partition answers nothing across it: each side covers every group (partition=all), as before. */
     @Test
     void aPartitionThatDiscoveryCannotCrossStillCoversBothSides() throws Exception {
