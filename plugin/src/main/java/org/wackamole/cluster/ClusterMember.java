@@ -203,6 +203,8 @@ public final class ClusterMember implements AutoCloseable {
     private List<Address> splitReference;
     private boolean splitAsking;
     private boolean splitYields;
+    /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
+    private boolean clusterInterfaceLost;
     /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
     private final Set<Address> notClaiming = new HashSet<>();
     /** Coordinator: resync tokens asked for, to be named by the next round. */
@@ -751,8 +753,13 @@ public final class ClusterMember implements AutoCloseable {
             return; // a newer view asks for itself
         }
         List<Address> alive = last.stream().filter(a -> !members.contains(a) && answers.containsKey(a)).toList();
-        if (SplitSides.loses(last, members, answers)) {
-            if (!splitYields) {
+        int silentNow = !alive.isEmpty() ? 0 : clusterInterfaceLost ? silentChecks : silentChecks + 1;
+        boolean dead = silentNow >= SPLIT_SILENT_CHECKS;
+        boolean loses = SplitSides.loses(last, members, answers);
+        // Yielding, one unanswered question proves nothing (a lossy link loses it): only answers that no longer
+        // make a larger side, or silence several times in a row, end it.
+        if (loses || (splitYields && alive.isEmpty() && !dead)) {
+            if (loses && !splitYields) {
                 LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
                         + "(partition=all), so I hold nothing until a view joins us", alive, viewKey);
             }
@@ -766,8 +773,7 @@ public final class ClusterMember implements AutoCloseable {
             publish();
             requestRound("the departed members do not answer");
         }
-        int silentNow = alive.isEmpty() ? silentChecks + 1 : 0;
-        if (silentNow >= SPLIT_SILENT_CHECKS && !splitYields) {
+        if (dead) {
             LOG.debug("{} did not answer discovery {} times: dead, not a split", last.stream().filter(a -> !members.contains(a)).toList(), silentNow);
             splitReference = null;
             return;
@@ -1349,6 +1355,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
+        clusterInterfaceLost |= carriesClusterTraffic(name);
         List<String> released = new ArrayList<>();
         for (String g : affected) {
             if (held.contains(g) && release(g)) {
@@ -1392,6 +1399,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.info("Interface {} is back: {} may be held here again", name, back);
         if (cluster) {
             rejoinAfterInterfaceLoss(name);
+            clusterInterfaceLost = false;
         }
         requestRound("interface " + name + " back");
         publish();
