@@ -103,8 +103,6 @@ public final class ClusterMember implements AutoCloseable {
     /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
     private static final long SPLIT_RECHECK_MS = 250;
     private static final long SPLIT_RECHECK_MAX_MS = 4000;
-    /** Answers in a row without any departed member after which they count as dead (250 + 500 + 1000 ms of asking). */
-    private static final int SPLIT_SILENT_CHECKS = 3;
     /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
@@ -201,6 +199,8 @@ public final class ClusterMember implements AutoCloseable {
      * ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
      */
     private List<Address> splitReference;
+    /** What discovery said of the departed of {@code splitReference}, over rounds. */
+    private DepartedAnswers<Address> splitAnswers = new DepartedAnswers<>();
     private boolean splitAsking;
     private boolean splitYields;
     /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
@@ -705,8 +705,9 @@ public final class ClusterMember implements AutoCloseable {
      * departed held until discovery says who of them answers; it keeps what it holds meanwhile (a peer's
      * death in a farm of two costs the survivor's own VIPs nothing). On the smaller side it lets go and
      * holds nothing until a view no longer leaves the larger side out. Either way it asks again (after
-     * 250 ms, then less and less often, up to every 4 s) in case an answer came late or a side died, and
-     * forgets the departed once {@link #SPLIT_SILENT_CHECKS} answers in a row had none of them: dead.
+     * 250 ms, then less and less often, up to every 4 s) in case an answer came late or a side died; a
+     * member that answered once counts as alive until it missed three rounds in a row ({@link DepartedAnswers}),
+     * and once all of them did, they are dead and forgotten.
      */
     private void checkSplit(List<Address> before, List<Address> members) {
         List<Address> last = splitReference != null ? splitReference : before;
@@ -714,6 +715,9 @@ public final class ClusterMember implements AutoCloseable {
         if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || departed.isEmpty()) {
             clearSplit();
             return;
+        }
+        if (splitReference == null) {
+            splitAnswers = new DepartedAnswers<>();
         }
         splitReference = last;
         if (SplitSides.mayLose(last, members)) {
@@ -727,7 +731,7 @@ public final class ClusterMember implements AutoCloseable {
             splitAsking = false;
             splitYields = false;
         }
-        askSplit(viewKey, last, members, SPLIT_RECHECK_MS, 0);
+        askSplit(viewKey, last, members, SPLIT_RECHECK_MS);
     }
 
     private void clearSplit() {
@@ -739,29 +743,30 @@ public final class ClusterMember implements AutoCloseable {
         splitYields = false;
     }
 
-    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs, int silentChecks) {
+    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
         List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
         long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
+        // Only fresh answers end the wait early: members that answered before may be dead now.
         DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
                 answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
-                answers -> submit(() -> splitAnswered(asked, last, members, answers, nextCheckMs, silentChecks)));
+                (answers, waited) -> submit(() -> splitAnswered(asked, last, members, answers, waited, nextCheckMs)));
     }
 
     private void splitAnswered(ViewKey asked, List<Address> last, List<Address> members, Map<Address, Boolean> answers,
-                               long nextCheckMs, int silentChecks) {
+                               boolean waited, long nextCheckMs) {
         if (stopped || !asked.equals(viewKey) || splitReference == null) {
             return; // a newer view asks for itself
         }
-        List<Address> alive = last.stream().filter(a -> !members.contains(a) && answers.containsKey(a)).toList();
-        int silentNow = !alive.isEmpty() ? 0 : clusterInterfaceLost ? silentChecks : silentChecks + 1;
-        boolean dead = silentNow >= SPLIT_SILENT_CHECKS;
-        boolean loses = SplitSides.loses(last, members, answers);
-        // Yielding, one unanswered question proves nothing (a lossy link loses it): only answers that no longer
-        // make a larger side, or silence several times in a row, end it.
-        if (loses || (splitYields && alive.isEmpty() && !dead)) {
-            if (loses && !splitYields) {
+        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        // A wait cut short by answers that decided says nothing of the members that had not answered yet.
+        splitAnswers.heard(departed, answers, waited && !clusterInterfaceLost);
+        Map<Address, Boolean> alive = splitAnswers.alive();
+        boolean dead = splitAnswers.allDead(departed);
+        LOG.debug("Discovery answered {} (departed {}; alive as far as known {})", answers, departed, alive);
+        if (SplitSides.loses(last, members, alive)) {
+            if (!splitYields) {
                 LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
-                        + "(partition=all), so I hold nothing until a view joins us", alive, viewKey);
+                        + "(partition=all), so I hold nothing until a view joins us", alive.keySet(), viewKey);
             }
             splitAsking = false;
             splitYields = true;
@@ -774,13 +779,13 @@ public final class ClusterMember implements AutoCloseable {
             requestRound("the departed members do not answer");
         }
         if (dead) {
-            LOG.debug("{} did not answer discovery {} times: dead, not a split", last.stream().filter(a -> !members.contains(a)).toList(), silentNow);
+            LOG.debug("{} did not answer discovery {} times in a row: dead, not a split", departed, DepartedAnswers.MISSES_FOR_DEAD);
             splitReference = null;
             return;
         }
         schedule(() -> {
             if (!stopped && asked.equals(viewKey) && splitReference != null) {
-                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS), silentNow);
+                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
             }
         }, nextCheckMs);
     }

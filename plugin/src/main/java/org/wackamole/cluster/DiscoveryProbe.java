@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jgroups.Address;
@@ -56,11 +57,13 @@ final class DiscoveryProbe {
      * Who answers discovery, with whether each answered as a coordinator, as soon as {@code enough} says the
      * answers so far settle the question, or when {@code waitMs} is over. Discovery's own wait ends at the
      * first coordinator's answer, so the answers are read as they come in, every few milliseconds.
+     * {@code then} also learns whether the whole wait passed: only then does a missing answer mean silence.
      */
     static void answers(JChannel ch, long waitMs, String threadName, Logger log,
-                        Predicate<Map<Address, Boolean>> enough, Consumer<Map<Address, Boolean>> then) {
+                        Predicate<Map<Address, Boolean>> enough, BiConsumer<Map<Address, Boolean>, Boolean> then) {
         Thread probe = new Thread(() -> {
             Map<Address, Boolean> answers = new LinkedHashMap<>();
+            boolean waited = false;
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
             try {
                 Object r = ch.down(new Event(Event.FIND_INITIAL_MBRS, waitMs));
@@ -72,7 +75,11 @@ final class DiscoveryProbe {
                             }
                         }
                         long left = end - System.nanoTime();
-                        if (left <= 0 || enough.test(answers)) {
+                        if (left <= 0) {
+                            waited = true;
+                            break;
+                        }
+                        if (enough.test(answers)) {
                             break;
                         }
                         Thread.sleep(Math.min(5, TimeUnit.NANOSECONDS.toMillis(left) + 1));
@@ -83,7 +90,7 @@ final class DiscoveryProbe {
             } catch (RuntimeException e) {
                 log.debug("Discovery failed: {}", e.toString());
             }
-            then.accept(answers);
+            then.accept(answers, waited);
         }, threadName);
         probe.setDaemon(true);
         probe.start();
