@@ -91,6 +91,17 @@ public final class ClusterMember implements AutoCloseable {
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
     /**
+     * How long a view that may be the smaller side of a split waits for discovery's answers before it
+     * takes what the departed held: a dead member never answers, so this is added to its failover. A tie
+     * (a farm of two losing one) waits the shorter time: that is a common death. Departed members that
+     * outnumber the view all dying at once is rare, and a lossy link (TCP resends after 200 ms) answers late.
+     */
+    private static final long SPLIT_WAIT_TIE_MS = 150;
+    private static final long SPLIT_WAIT_OUTNUMBERED_MS = 500;
+    /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
+    private static final long SPLIT_RECHECK_MS = 250;
+    private static final long SPLIT_RECHECK_MAX_MS = 4000;
+    /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
      */
@@ -181,6 +192,20 @@ public final class ClusterMember implements AutoCloseable {
      * As coordinator, the tokens others asked with.
      */
     private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
+    /**
+     * partition=all: the last view before members departed that may be alive ({@link SplitSides}); null when
+     * none did. While our view may be the smaller side and discovery has not answered, we take nothing
+     * ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
+     */
+    private List<Address> splitReference;
+    /** What discovery said of the departed of {@code splitReference}, over rounds. */
+    private DepartedAnswers<Address> splitAnswers = new DepartedAnswers<>();
+    private boolean splitAsking;
+    private boolean splitYields;
+    /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
+    private boolean clusterInterfaceLost;
+    /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
+    private final Set<Address> notClaiming = new HashSet<>();
     /** Groups this host failed to acquire or whose interface is lost: declined until their retry, or until it is back. */
     private final UnholdableGroups unholdable;
     /**
@@ -636,6 +661,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         boolean merge = newView instanceof MergeView;
+        List<Address> before = view == null ? null : view.getMembers();
         view = newView;
         viewKey = keyOf(newView);
         viewNanos = System.nanoTime();
@@ -652,6 +678,8 @@ public final class ClusterMember implements AutoCloseable {
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
+        checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList(), newView.getMembers());
+        notClaiming.retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
@@ -663,6 +691,100 @@ public final class ClusterMember implements AutoCloseable {
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         publish();
+    }
+
+    /**
+     * partition=all. A view that lost members may be one side of a split whose members are alive (a lossy
+     * link, two survivors that starved at once), each side about to take every VIP. The departed are
+     * counted against the last view before they left ({@code splitReference}), kept while any of them
+     * may be alive, so that a split that comes in steps (three members falling apart one view at a time)
+     * is still judged against the whole. If our view may be the smaller side, it takes nothing the
+     * departed held until discovery says who of them answers; it keeps what it holds meanwhile (a peer's
+     * death in a farm of two costs the survivor's own VIPs nothing). On the smaller side it lets go and
+     * holds nothing until a view no longer leaves the larger side out. Either way it asks again (after
+     * 250 ms, then less and less often, up to every 4 s) in case an answer came late or a side died; a
+     * member that answered once counts as alive until it missed three rounds in a row ({@link DepartedAnswers}),
+     * and once all of them did, they are dead and forgotten.
+     */
+    private void checkSplit(List<Address> before, List<Address> members) {
+        List<Address> last = splitReference != null ? splitReference : before;
+        List<Address> departed = last == null ? List.of() : last.stream().filter(a -> !members.contains(a)).toList();
+        if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || departed.isEmpty()) {
+            clearSplit();
+            return;
+        }
+        if (splitReference == null) {
+            splitAnswers = new DepartedAnswers<>();
+        }
+        splitReference = last;
+        if (SplitSides.mayLose(last, members)) {
+            splitAsking = !splitYields;
+            LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
+                    viewKey, departed);
+        } else {
+            if (splitYields) {
+                LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
+            }
+            splitAsking = false;
+            splitYields = false;
+        }
+        askSplit(viewKey, last, members, SPLIT_RECHECK_MS);
+    }
+
+    private void clearSplit() {
+        if (splitYields) {
+            LOG.info("View {} leaves out no larger side of my last view any more: holding again", viewKey);
+        }
+        splitReference = null;
+        splitAsking = false;
+        splitYields = false;
+    }
+
+    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
+        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
+        // Only fresh answers end the wait early: members that answered before may be dead now.
+        DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
+                answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
+                (answers, waited) -> submit(() -> splitAnswered(asked, last, members, answers, waited, nextCheckMs)));
+    }
+
+    private void splitAnswered(ViewKey asked, List<Address> last, List<Address> members, Map<Address, Boolean> answers,
+                               boolean waited, long nextCheckMs) {
+        if (stopped || !asked.equals(viewKey) || splitReference == null) {
+            return; // a newer view asks for itself
+        }
+        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        // A wait cut short by answers that decided says nothing of the members that had not answered yet.
+        splitAnswers.heard(departed, answers, waited && !clusterInterfaceLost);
+        Map<Address, Boolean> alive = splitAnswers.alive();
+        boolean dead = splitAnswers.allDead(departed);
+        LOG.debug("Discovery answered {} (departed {}; alive as far as known {})", answers, departed, alive);
+        if (SplitSides.loses(last, members, alive)) {
+            if (!splitYields) {
+                LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
+                        + "(partition=all), so I hold nothing until a view joins us", alive.keySet(), viewKey);
+            }
+            splitAsking = false;
+            splitYields = true;
+            releaseAll("the smaller side of a split");
+        } else if (splitAsking || splitYields) {
+            LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
+            splitAsking = false;
+            splitYields = false;
+            publish();
+            requestRound("the departed members do not answer");
+        }
+        if (dead) {
+            LOG.debug("{} did not answer discovery {} times in a row: dead, not a split", departed, DepartedAnswers.MISSES_FOR_DEAD);
+            splitReference = null;
+            return;
+        }
+        schedule(() -> {
+            if (!stopped && asked.equals(viewKey) && splitReference != null) {
+                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+            }
+        }, nextCheckMs);
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
@@ -841,6 +963,11 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         reports.state(src, s);
+        if (s.eligible()) {
+            notClaiming.remove(src);
+        } else {
+            notClaiming.add(src);
+        }
         learnMacs(src, s);
         mayHold.stated(src, s.held());
         if (silent.isSilent(src) && isCoordinator()) {
@@ -1129,6 +1256,9 @@ public final class ClusterMember implements AutoCloseable {
         if (resyncs.waiting()) {
             return false; // decided on what may be a view the others have left
         }
+        if (splitAsking || splitYields) {
+            return false; // the departed may be alive, and the larger side
+        }
         Exception failure = holdings.acquire(g);
         if (failure != null) {
             acquireFailed(g, failure);
@@ -1200,6 +1330,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
+        clusterInterfaceLost |= carriesClusterTraffic(name);
         List<String> released = new ArrayList<>();
         for (String g : affected) {
             if (held.contains(g) && release(g)) {
@@ -1243,6 +1374,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.info("Interface {} is back: {} may be held here again", name, back);
         if (cluster) {
             rejoinAfterInterfaceLoss(name);
+            clusterInterfaceLost = false;
         }
         requestRound("interface " + name + " back");
         publish();
@@ -1470,7 +1602,7 @@ public final class ClusterMember implements AutoCloseable {
 
     private void publish() {
         MemberState state = MemberStates.of(stopped, view != null && everDecided, resyncs.waiting(), namesAndConfig.refusal(), mature,
-                eligible && !leaving, quorate);
+                eligible && !leaving, quorate && !splitYields);
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
