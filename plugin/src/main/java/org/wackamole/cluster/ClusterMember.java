@@ -192,16 +192,8 @@ public final class ClusterMember implements AutoCloseable {
      * As coordinator, the tokens others asked with.
      */
     private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
-    /**
-     * partition=all: the last view before members departed that may be alive ({@link SplitSides}); null when
-     * none did. While our view may be the smaller side and discovery has not answered, we take nothing
-     * ({@code splitAsking}); on the smaller side we hold nothing ({@code splitYields}).
-     */
-    private List<Address> splitReference;
-    /** What discovery said of the departed of {@code splitReference}, over rounds. */
-    private DepartedAnswers<Address> splitAnswers = new DepartedAnswers<>();
-    private boolean splitAsking;
-    private boolean splitYields;
+    /** partition=all: whether our view may be, or is, the smaller side of a split ({@link SplitWatch}). */
+    private final SplitWatch<Address> split = new SplitWatch<>();
     /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
     private boolean clusterInterfaceLost;
     /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
@@ -695,49 +687,27 @@ public final class ClusterMember implements AutoCloseable {
 
     /**
      * partition=all. A view that lost members may be one side of a split whose members are alive (a lossy
-     * link, two survivors that starved at once), each side about to take every VIP. The departed are
-     * counted against the last view before they left ({@code splitReference}), kept while any of them
-     * may be alive, so that a split that comes in steps (three members falling apart one view at a time)
-     * is still judged against the whole. If our view may be the smaller side, it takes nothing the
-     * departed held until discovery says who of them answers; it keeps what it holds meanwhile (a peer's
-     * death in a farm of two costs the survivor's own VIPs nothing). On the smaller side it lets go and
-     * holds nothing until a view no longer leaves the larger side out. Either way it asks again (after
-     * 250 ms, then less and less often, up to every 4 s) in case an answer came late or a side died; a
-     * member that answered once counts as alive until it missed three rounds in a row ({@link DepartedAnswers}),
-     * and once all of them did, they are dead and forgotten.
+     * link, two survivors that starved at once), each side about to take every VIP ({@link SplitWatch}).
+     * If ours may be the smaller side, it takes nothing the departed held until discovery says who of them
+     * answers; it keeps what it holds meanwhile (a peer's death in a farm of two costs the survivor's own
+     * VIPs nothing). On the smaller side it lets go and holds nothing until a view no longer leaves the
+     * larger side out. While any departed member may be alive it asks again, after 250 ms, then less and
+     * less often, up to every 4 s: an answer came late, or a side died.
      */
     private void checkSplit(List<Address> before, List<Address> members) {
-        List<Address> last = splitReference != null ? splitReference : before;
-        List<Address> departed = last == null ? List.of() : last.stream().filter(a -> !members.contains(a)).toList();
-        if (config.partitionPolicy() != org.wackamole.config.PartitionPolicy.ALL || departed.isEmpty()) {
-            clearSplit();
+        SplitWatch.ViewStep<Address> step = split.viewChanged(before, members,
+                config.partitionPolicy() == org.wackamole.config.PartitionPolicy.ALL);
+        if (step.holdsAgain()) {
+            LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
+        }
+        if (step.departed().isEmpty()) {
             return;
         }
-        if (splitReference == null) {
-            splitAnswers = new DepartedAnswers<>();
-        }
-        splitReference = last;
-        if (SplitSides.mayLose(last, members)) {
-            splitAsking = !splitYields;
+        if (split.asking()) {
             LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
-                    viewKey, departed);
-        } else {
-            if (splitYields) {
-                LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
-            }
-            splitAsking = false;
-            splitYields = false;
+                    viewKey, step.departed());
         }
-        askSplit(viewKey, last, members, SPLIT_RECHECK_MS);
-    }
-
-    private void clearSplit() {
-        if (splitYields) {
-            LOG.info("View {} leaves out no larger side of my last view any more: holding again", viewKey);
-        }
-        splitReference = null;
-        splitAsking = false;
-        splitYields = false;
+        askSplit(viewKey, split.reference(), members, SPLIT_RECHECK_MS);
     }
 
     private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
@@ -746,45 +716,39 @@ public final class ClusterMember implements AutoCloseable {
         // Only fresh answers end the wait early: members that answered before may be dead now.
         DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
                 answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
-                (answers, waited) -> submit(() -> splitAnswered(asked, last, members, answers, waited, nextCheckMs)));
+                (answers, waited) -> submit(() -> splitAnswered(asked, members, answers, waited, nextCheckMs)));
     }
 
-    private void splitAnswered(ViewKey asked, List<Address> last, List<Address> members, Map<Address, Boolean> answers,
-                               boolean waited, long nextCheckMs) {
-        if (stopped || !asked.equals(viewKey) || splitReference == null) {
+    private void splitAnswered(ViewKey asked, List<Address> members, Map<Address, Boolean> answers, boolean waited,
+                               long nextCheckMs) {
+        if (stopped || !asked.equals(viewKey)) {
             return; // a newer view asks for itself
         }
-        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        List<Address> last = split.reference();
         // A wait cut short by answers that decided says nothing of the members that had not answered yet.
-        splitAnswers.heard(departed, answers, waited && !clusterInterfaceLost);
-        Map<Address, Boolean> alive = splitAnswers.alive();
-        boolean dead = splitAnswers.allDead(departed);
-        LOG.debug("Discovery answered {} (departed {}; alive as far as known {})", answers, departed, alive);
-        if (SplitSides.loses(last, members, alive)) {
-            if (!splitYields) {
+        SplitWatch.Answer<Address> answer = split.answered(members, answers, waited && !clusterInterfaceLost);
+        LOG.debug("Discovery answered {}; alive as far as known: {}", answers, answer.alive());
+        switch (answer.change()) {
+            case YIELD -> {
                 LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
-                        + "(partition=all), so I hold nothing until a view joins us", alive.keySet(), viewKey);
+                        + "(partition=all), so I hold nothing until a view joins us", answer.alive(), viewKey);
+                releaseAll("the smaller side of a split");
             }
-            splitAsking = false;
-            splitYields = true;
-            releaseAll("the smaller side of a split");
-        } else if (splitAsking || splitYields) {
-            LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
-            splitAsking = false;
-            splitYields = false;
-            publish();
-            requestRound("the departed members do not answer");
-        }
-        if (dead) {
-            LOG.debug("{} did not answer discovery {} times in a row: dead, not a split", departed, DepartedAnswers.MISSES_FOR_DEAD);
-            splitReference = null;
-            return;
-        }
-        schedule(() -> {
-            if (!stopped && asked.equals(viewKey) && splitReference != null) {
-                askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+            case TAKE_OVER -> {
+                LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
+                publish();
+                requestRound("the departed members do not answer");
             }
-        }, nextCheckMs);
+            case NONE -> {
+            }
+        }
+        if (answer.askAgain()) {
+            schedule(() -> {
+                if (!stopped && asked.equals(viewKey) && split.reference() != null) {
+                    askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+                }
+            }, nextCheckMs);
+        }
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
@@ -1256,7 +1220,7 @@ public final class ClusterMember implements AutoCloseable {
         if (resyncs.waiting()) {
             return false; // decided on what may be a view the others have left
         }
-        if (splitAsking || splitYields) {
+        if (!split.mayAcquire()) {
             return false; // the departed may be alive, and the larger side
         }
         Exception failure = holdings.acquire(g);
@@ -1602,7 +1566,7 @@ public final class ClusterMember implements AutoCloseable {
 
     private void publish() {
         MemberState state = MemberStates.of(stopped, view != null && everDecided, resyncs.waiting(), namesAndConfig.refusal(), mature,
-                eligible && !leaving, quorate && !splitYields);
+                eligible && !leaving, quorate && !split.yields());
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),
