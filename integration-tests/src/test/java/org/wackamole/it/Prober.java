@@ -8,6 +8,12 @@ import org.wackamole.network.linux.TestNetwork;
 /**
  * A client in the client namespace that asks one VIP who answers every {@code periodMillis} with a
  * short timeout, recording every answer and failure with its time: what a user of the farm sees.
+ *
+ * <p>By default one probe runs at a time, so while probes time out they start a timeout apart and
+ * the first answered one can start up to a timeout after the new holder could answer.
+ * {@link #startOverlapping} starts one every period whatever the others do (each on its own thread,
+ * in the same namespace), so the start of the first answered probe is within one period of the moment
+ * the VIP answered again.
  */
 public final class Prober {
     /** One probe: when it was sent, the node that answered (null: no answer) and why not. */
@@ -27,27 +33,41 @@ public final class Prober {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private volatile String lastAnswer;
+    /** Start time of the probe that gave {@link #lastAnswer} (overlapping probes complete out of order). */
+    private long lastAnswerNanos = Long.MIN_VALUE;
 
-    private Prober(TestNetwork net, String vip, int periodMillis, int timeoutMillis, long boundNanos) {
+    private Prober(TestNetwork net, String vip, int periodMillis, int timeoutMillis, long boundNanos, boolean overlap) {
         thread = new Thread(() -> {
             try {
                 net.inNamespace("c", () -> {
                     // Bounded: a run stops when asked, or after its bound at the most.
                     long end = System.nanoTime() + boundNanos;
+                    List<Thread> inFlight = new ArrayList<>();
+                    long next = System.nanoTime();
                     while (running.get() && System.nanoTime() < end) {
                         long t = System.nanoTime();
-                        String answer = JettyFarm.getOrError(vip, "/wackamole-sample/node", timeoutMillis);
-                        String node = answer.startsWith("!") ? null : answer;
-                        synchronized (probes) {
-                            probes.add(new Probe(t, node, node == null ? answer.substring(1) : null));
+                        if (overlap) {
+                            // Threads started here inherit this thread's network namespace.
+                            Thread one = new Thread(() -> probe(vip, timeoutMillis, t), "probe-" + vip);
+                            one.setDaemon(true);
+                            one.start();
+                            inFlight.add(one);
+                            inFlight.removeIf(x -> !x.isAlive());
+                            next += periodMillis * 1_000_000L;
+                            long sleep = (next - System.nanoTime()) / 1_000_000;
+                            if (sleep > 0) {
+                                Thread.sleep(sleep);
+                            }
+                            continue;
                         }
-                        if (node != null) {
-                            lastAnswer = node;
-                        }
+                        probe(vip, timeoutMillis, t);
                         long sleep = periodMillis - (System.nanoTime() - t) / 1_000_000;
                         if (sleep > 0) {
                             Thread.sleep(sleep);
                         }
+                    }
+                    for (Thread one : inFlight) {
+                        one.join(10_000);
                     }
                     return null;
                 });
@@ -58,13 +78,35 @@ public final class Prober {
         thread.setDaemon(true);
     }
 
+    private void probe(String vip, int timeoutMillis, long t) {
+        String answer = JettyFarm.getOrError(vip, "/wackamole-sample/node", timeoutMillis);
+        String node = answer.startsWith("!") ? null : answer;
+        synchronized (probes) {
+            probes.add(new Probe(t, node, node == null ? answer.substring(1) : null));
+            if (node != null && t >= lastAnswerNanos) {
+                lastAnswerNanos = t;
+                lastAnswer = node;
+            }
+        }
+    }
+
     public static Prober start(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
         return start(net, vip, periodMillis, timeoutMillis, java.time.Duration.ofMinutes(10));
     }
 
     /** As {@link #start(TestNetwork, String, int, int)}, running for {@code bound} at the most. */
     public static Prober start(TestNetwork net, String vip, int periodMillis, int timeoutMillis, java.time.Duration bound) {
-        Prober p = new Prober(net, vip, periodMillis, timeoutMillis, bound.toNanos());
+        Prober p = new Prober(net, vip, periodMillis, timeoutMillis, bound.toNanos(), false);
+        p.thread.start();
+        return p;
+    }
+
+    /**
+     * A probe starts every {@code periodMillis} even while earlier ones wait for their timeout (a dead
+     * holder): the first answered probe's start is then within one period of the real moment.
+     */
+    public static Prober startOverlapping(TestNetwork net, String vip, int periodMillis, int timeoutMillis) {
+        Prober p = new Prober(net, vip, periodMillis, timeoutMillis, java.time.Duration.ofMinutes(10).toNanos(), true);
         p.thread.start();
         return p;
     }
@@ -82,9 +124,12 @@ public final class Prober {
         return lastAnswer;
     }
 
+    /** The probes so far in the order they started. */
     public List<Probe> snapshot() {
         synchronized (probes) {
-            return List.copyOf(probes);
+            List<Probe> all = new ArrayList<>(probes);
+            all.sort(java.util.Comparator.comparingLong(Probe::nanos));
+            return List.copyOf(all);
         }
     }
 

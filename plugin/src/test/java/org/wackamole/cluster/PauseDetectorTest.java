@@ -72,11 +72,11 @@ class PauseDetectorTest {
 
     @Test
     void thresholdIsTheShortestSilencePeersExcludeForLessAHeartbeatInTheShippedStacks() throws Exception {
-        // FD_ALL3 timeout 250 - interval 50 + VERIFY_SUSPECT 100 = 300 ms of silence, less one interval: 250.
+        // FD_ALL3 timeout 150 - interval 25 + VERIFY_SUSPECT 75 = 200 ms of silence, less one interval: 175.
         try (JChannel ch = shipped("wackamole-udp.xml")) {
-            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(250);
+            assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(175);
         }
-        // 150 - 50 + 50 = 150 ms, less 50: 100.
+        // 100 - 20 + 40 = 120 ms, less 20: 100.
         try (JChannel ch = shipped("wackamole-udp-fast.xml")) {
             assertThat(PauseDetector.thresholdFor(ch.getProtocolStack())).isEqualTo(100);
         }
