@@ -23,11 +23,17 @@ final class SynAcks implements AutoCloseable {
     record SynAck(String mac, long stamp) {
     }
 
+    /** A SYN-ACK or a reset to one client port: who sent it, when the kernel received it (epoch ns). */
+    record Answer(String mac, long stamp, boolean reset) {
+    }
+
     private final LibC libc = LibC.get();
     private final int fd;
     private final byte[] vip;
     private final int port;
     private final List<SynAck> seen = new ArrayList<>();
+    /** Every SYN-ACK and reset, by the client's port. */
+    private final java.util.Map<Integer, List<Answer>> byPort = new java.util.HashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
 
@@ -75,12 +81,18 @@ final class SynAcks implements AutoCloseable {
                 continue;
             }
             int tcp = 14 + ihl;
-            if ((b.getShort(tcp) & 0xFFFF) != port || (buf[tcp + 13] & 0x12) != 0x12) {
+            boolean synAck = (buf[tcp + 13] & 0x12) == 0x12;
+            boolean reset = (buf[tcp + 13] & 0x04) != 0;
+            if ((b.getShort(tcp) & 0xFFFF) != port || !synAck && !reset) {
                 continue;
             }
-            SynAck a = new SynAck(HexFormat.ofDelimiter(":").formatHex(buf, 6, 12), stamp < 0 ? PacketCalls.now() : stamp);
+            String mac = HexFormat.ofDelimiter(":").formatHex(buf, 6, 12);
+            long at = stamp < 0 ? PacketCalls.now() : stamp;
             synchronized (seen) {
-                seen.add(a);
+                if (synAck) {
+                    seen.add(new SynAck(mac, at));
+                }
+                byPort.computeIfAbsent(b.getShort(tcp + 2) & 0xFFFF, k -> new ArrayList<>()).add(new Answer(mac, at, reset));
             }
         }
     }
@@ -89,6 +101,13 @@ final class SynAcks implements AutoCloseable {
     SynAck first(String mac, long fromEpochNanos) {
         synchronized (seen) {
             return seen.stream().filter(a -> a.mac().equalsIgnoreCase(mac) && a.stamp() >= fromEpochNanos).findFirst().orElse(null);
+        }
+    }
+
+    /** The SYN-ACKs and resets sent to the client's {@code clientPort} at or after {@code fromEpochNanos}, in order. */
+    List<Answer> to(int clientPort, long fromEpochNanos) {
+        synchronized (seen) {
+            return byPort.getOrDefault(clientPort, List.of()).stream().filter(a -> a.stamp() >= fromEpochNanos).toList();
         }
     }
 
