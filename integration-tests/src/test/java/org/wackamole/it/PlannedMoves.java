@@ -425,10 +425,10 @@ final class PlannedMoves implements AutoCloseable {
     }
 
     /**
-     * Each connection attempt that failed, by what reached the client's port (its SYN-ACKs and resets,
-     * with the kernel's time): a SYN-ACK within the timeout means the host answered and the client
-     * read it late (its own scheduling); one after the timeout, or none, that the SYN was not answered
-     * in time. Times in ms after the decision; with the instant the client was pointed at the new holder.
+     * Each connection attempt that failed, by the segments of its port (its SYNs with the host they
+     * were sent to, SYN-ACKs and resets, with the kernel's time): a SYN-ACK within the timeout means
+     * the host answered and the client read it late (its own scheduling); a SYN sent and nothing back,
+     * that the host it was sent to did not answer it; no SYN, that the client never sent one in time. Times in ms after the decision; with the instant the client was pointed at the new holder.
      */
     private String failures(List<ConnectionProbes.Probe> probes, SynAcks synAcks, long decidedNanos, long pointed) throws Exception {
         StringBuilder b = new StringBuilder();
@@ -439,13 +439,13 @@ final class PlannedMoves implements AutoCloseable {
             b.append(b.length() == 0 ? "; failed attempts: " : ", ").append(String.format(Locale.ROOT, "[started %+d ms",
                     (p.start() - decidedNanos) / 1_000_000));
             if (p.port() > 0) {
-                List<SynAcks.Answer> answers = synAcks.to(p.port(), p.start());
-                if (answers.isEmpty()) {
+                List<SynAcks.Segment> segments = synAcks.to(p.port(), p.start());
+                if (segments.stream().noneMatch(x -> !x.what().startsWith("SYN sent"))) {
                     b.append(", nothing came back");
                 }
-                for (SynAcks.Answer a : answers) {
-                    b.append(String.format(Locale.ROOT, ", %s from %s %d µs after its start", a.reset() ? "reset" : "SYN-ACK",
-                            hosts(Set.of(a.mac())), (a.stamp() - p.start()) / 1000));
+                for (SynAcks.Segment x : segments) {
+                    b.append(String.format(Locale.ROOT, ", %s %s %d µs after its start", x.what(),
+                            hosts(Set.of(x.mac())), (x.stamp() - p.start()) / 1000));
                 }
             }
             b.append(", ").append(p.error()).append(", ").append(p.lateNanos() / 1000).append(" µs late]");

@@ -23,8 +23,12 @@ final class SynAcks implements AutoCloseable {
     record SynAck(String mac, long stamp) {
     }
 
-    /** A SYN-ACK or a reset to one client port: who sent it, when the kernel received it (epoch ns). */
-    record Answer(String mac, long stamp, boolean reset) {
+    /**
+     * A segment of one client port's connection: the client's SYN (with the MAC it was sent to: the
+     * host its neighbour entry named), or a SYN-ACK or a reset (with the MAC that sent it), and the
+     * kernel's time, epoch ns.
+     */
+    record Segment(String what, String mac, long stamp) {
     }
 
     private final LibC libc = LibC.get();
@@ -32,8 +36,8 @@ final class SynAcks implements AutoCloseable {
     private final byte[] vip;
     private final int port;
     private final List<SynAck> seen = new ArrayList<>();
-    /** Every SYN-ACK and reset, by the client's port. */
-    private final java.util.Map<Integer, List<Answer>> byPort = new java.util.HashMap<>();
+    /** Every SYN sent, SYN-ACK and reset, by the client's port. */
+    private final java.util.Map<Integer, List<Segment>> byPort = new java.util.HashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
 
@@ -76,11 +80,23 @@ final class SynAcks implements AutoCloseable {
             long stamp = PacketCalls.stamp(fd);
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
             int ihl = (buf[14] & 0x0F) * 4;
-            if ((buf[14] & 0xF0) != 0x40 || buf[14 + 9] != 6 || !java.util.Arrays.equals(buf, 26, 30, vip, 0, 4)
-                    || n < 14 + ihl + 14) {
+            if ((buf[14] & 0xF0) != 0x40 || buf[14 + 9] != 6 || n < 14 + ihl + 14) {
                 continue;
             }
             int tcp = 14 + ihl;
+            if (java.util.Arrays.equals(buf, 30, 34, vip, 0, 4) && (b.getShort(tcp + 2) & 0xFFFF) == port
+                    && (buf[tcp + 13] & 0x12) == 0x02) {
+                // The client's own SYN, going out: to the MAC its neighbour entry names.
+                Segment syn = new Segment("SYN sent to", HexFormat.ofDelimiter(":").formatHex(buf, 0, 6),
+                        stamp < 0 ? PacketCalls.now() : stamp);
+                synchronized (seen) {
+                    byPort.computeIfAbsent(b.getShort(tcp) & 0xFFFF, k -> new ArrayList<>()).add(syn);
+                }
+                continue;
+            }
+            if (!java.util.Arrays.equals(buf, 26, 30, vip, 0, 4)) {
+                continue;
+            }
             boolean synAck = (buf[tcp + 13] & 0x12) == 0x12;
             boolean reset = (buf[tcp + 13] & 0x04) != 0;
             if ((b.getShort(tcp) & 0xFFFF) != port || !synAck && !reset) {
@@ -92,7 +108,8 @@ final class SynAcks implements AutoCloseable {
                 if (synAck) {
                     seen.add(new SynAck(mac, at));
                 }
-                byPort.computeIfAbsent(b.getShort(tcp + 2) & 0xFFFF, k -> new ArrayList<>()).add(new Answer(mac, at, reset));
+                byPort.computeIfAbsent(b.getShort(tcp + 2) & 0xFFFF, k -> new ArrayList<>())
+                        .add(new Segment(reset ? "reset from" : "SYN-ACK from", mac, at));
             }
         }
     }
@@ -104,8 +121,8 @@ final class SynAcks implements AutoCloseable {
         }
     }
 
-    /** The SYN-ACKs and resets sent to the client's {@code clientPort} at or after {@code fromEpochNanos}, in order. */
-    List<Answer> to(int clientPort, long fromEpochNanos) {
+    /** The SYNs, SYN-ACKs and resets of the client's {@code clientPort} at or after {@code fromEpochNanos}, in order. */
+    List<Segment> to(int clientPort, long fromEpochNanos) {
         synchronized (seen) {
             return byPort.getOrDefault(clientPort, List.of()).stream().filter(a -> a.stamp() >= fromEpochNanos).toList();
         }
