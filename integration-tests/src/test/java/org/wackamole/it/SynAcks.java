@@ -18,6 +18,8 @@ import org.wackamole.network.linux.LibC;
  */
 final class SynAcks implements AutoCloseable {
     private static final int ETH_P_IP = 0x0800;
+    /** Every frame, in and out: a socket bound to one protocol does not see the frames the host sends. */
+    private static final int ETH_P_ALL = 0x0003;
 
     /** One SYN-ACK: the sending MAC and the kernel's receive time, epoch ns. */
     record SynAck(String mac, long stamp) {
@@ -48,12 +50,12 @@ final class SynAcks implements AutoCloseable {
         if (nic == null) {
             throw new IOException("no interface " + interfaceName + " here");
         }
-        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_IP)));
+        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ALL)));
         if (s < 0) {
             throw new IOException("cannot open an IP packet socket: " + LibC.describe(LibC.errno()));
         }
         ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_IP)
+        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ALL)
                 .order(ByteOrder.nativeOrder()).putInt(nic.getIndex());
         byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
         if (libc.bind(s, ll.array(), 20) < 0 || libc.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
@@ -80,7 +82,7 @@ final class SynAcks implements AutoCloseable {
             long stamp = PacketCalls.stamp(fd);
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
             int ihl = (buf[14] & 0x0F) * 4;
-            if ((buf[14] & 0xF0) != 0x40 || buf[14 + 9] != 6 || n < 14 + ihl + 14) {
+            if ((b.getShort(12) & 0xFFFF) != ETH_P_IP || (buf[14] & 0xF0) != 0x40 || buf[14 + 9] != 6 || n < 14 + ihl + 14) {
                 continue;
             }
             int tcp = 14 + ihl;
