@@ -3,8 +3,6 @@ package org.wackamole.it;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.NetworkInterface;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -35,9 +33,6 @@ import org.wackamole.network.linux.LibC;
  * nothing false is learnt. Open it on a thread in the client's namespace; ask from any thread.
  */
 final class ArpRequestAnswers implements AutoCloseable {
-    private static final int ETH_P_ARP = 0x0806;
-    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
-
     /** One reply: the request's sender index, the answering MAC, the kernel's receive time (epoch ns). */
     private record Reply(int sender, String mac, long stamp) {
     }
@@ -99,21 +94,7 @@ final class ArpRequestAnswers implements AutoCloseable {
         for (Inet4Address a : ArpSenders.ADDRESSES) {
             senders.add(a.getAddress());
         }
-        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
-        if (s < 0) {
-            throw new IOException("cannot open an ARP packet socket: " + LibC.describe(LibC.errno()));
-        }
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
-        byte[] ll = linkLayer(ifindex);
-        if (libc.bind(s, ll, ll.length) < 0 || libc.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
-            int errno = LibC.errno();
-            libc.close(s);
-            throw new IOException("cannot bind the ARP packet socket: " + LibC.describe(errno));
-        }
-        PacketCalls.bigBuffer(s);
-        PacketCalls.stamp(s); // switches the socket's receive timestamps on
-        PacketCalls.drops(s); // and starts the drop count from zero
-        fd = s;
+        fd = PacketCalls.open(ifindex, PacketCalls.ETH_P_ARP);
         reader = new Thread(this::read, "arp-answers");
         reader.setDaemon(true);
         reader.start();
@@ -124,49 +105,37 @@ final class ArpRequestAnswers implements AutoCloseable {
         byte[] frame;
         synchronized (this) {
             int k = sent.size();
-            frame = request(senders.get(k % senders.size()));
+            frame = PacketCalls.Arp.request(mac, senders.get(k % senders.size()), vip);
             sent.add(PacketCalls.now());
         }
-        byte[] ll = linkLayer(ifindex);
+        byte[] ll = PacketCalls.linkLayer(ifindex, PacketCalls.ETH_P_ARP);
         libc.sendto(fd, frame, frame.length, 0, ll, ll.length);
-    }
-
-    private byte[] request(byte[] sender) {
-        ByteBuffer f = ByteBuffer.allocate(42).order(ByteOrder.BIG_ENDIAN);
-        f.put(BROADCAST).put(mac).putShort((short) ETH_P_ARP)
-                .putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1)
-                .put(mac).put(sender).put(new byte[6]).put(vip);
-        return f.array();
     }
 
     private void read() {
         byte[] buf = new byte[1600];
         while (running) {
             long n = libc.recv(fd, buf, buf.length, 0);
-            if (n < 42) {
+            PacketCalls.Arp arp = PacketCalls.Arp.of(buf, n);
+            if (arp == null) {
                 continue;
             }
             long stamp = PacketCalls.stamp(fd);
-            ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
-            if ((b.getShort(12) & 0xFFFF) != ETH_P_ARP || (b.getShort(16) & 0xFFFF) != 0x0800) {
+            String sha = arp.sha();
+            if (sha.equals(ownMac) || !java.util.Arrays.equals(arp.spa(), vip)) {
                 continue;
             }
-            int op = b.getShort(20) & 0xFFFF;
-            String sha = HexFormat.ofDelimiter(":").formatHex(buf, 22, 28);
-            if (sha.equals(ownMac) || !java.util.Arrays.equals(buf, 28, 32, vip, 0, 4)) {
-                continue;
-            }
-            if (op == 1 && java.util.Arrays.equals(buf, 38, 42, vip, 0, 4)) {
+            if (arp.op() == PacketCalls.Arp.REQUEST && arp.gratuitous()) {
                 // A gratuitous ARP: who the VIP's neighbours are pointed at from now on (by whichever host sent it).
                 synchronized (this) {
                     pointed.putIfAbsent(sha, stamp < 0 ? PacketCalls.now() : stamp);
                 }
                 continue;
             }
-            if (op != 2) {
+            if (arp.op() != PacketCalls.Arp.REPLY) {
                 continue;
             }
-            int sender = ArpSenders.indexOf(buf, 38);
+            int sender = ArpSenders.indexOf(buf, PacketCalls.Arp.TPA);
             if (sender < 0) {
                 continue; // a reply to someone else's request (a host's probe, the client's kernel)
             }
@@ -232,14 +201,6 @@ final class ArpRequestAnswers implements AutoCloseable {
         long drops = PacketCalls.drops(fd);
         return new Verdict(sent.size(), replies.size(), max, doubles, macs, maxDelay / 1000, ambiguous, unattributed,
                 drops, stampless);
-    }
-
-    private static byte[] linkLayer(int ifindex) {
-        ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP)
-                .order(ByteOrder.nativeOrder()).putInt(ifindex).putShort((short) 1).put((byte) 0).put((byte) 6)
-                .put(BROADCAST).put((byte) 0).put((byte) 0);
-        return ll.array();
     }
 
     @Override

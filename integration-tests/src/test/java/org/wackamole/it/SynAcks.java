@@ -17,7 +17,7 @@ import org.wackamole.network.linux.LibC;
  * thread in the client's namespace.
  */
 final class SynAcks implements AutoCloseable {
-    private static final int ETH_P_IP = 0x0800;
+    private static final int ETH_P_IP = PacketCalls.ETH_P_IP;
     /** Every frame, in and out: a socket bound to one protocol does not see the frames the host sends. */
     private static final int ETH_P_ALL = 0x0003;
 
@@ -50,23 +50,7 @@ final class SynAcks implements AutoCloseable {
         if (nic == null) {
             throw new IOException("no interface " + interfaceName + " here");
         }
-        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ALL)));
-        if (s < 0) {
-            throw new IOException("cannot open an IP packet socket: " + LibC.describe(LibC.errno()));
-        }
-        ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ALL)
-                .order(ByteOrder.nativeOrder()).putInt(nic.getIndex());
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
-        if (libc.bind(s, ll.array(), 20) < 0 || libc.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
-            int errno = LibC.errno();
-            libc.close(s);
-            throw new IOException("cannot bind the IP packet socket: " + LibC.describe(errno));
-        }
-        PacketCalls.bigBuffer(s);
-        PacketCalls.stamp(s);
-        PacketCalls.drops(s);
-        fd = s;
+        fd = PacketCalls.open(nic.getIndex(), ETH_P_ALL);
         reader = new Thread(this::read, "syn-acks");
         reader.setDaemon(true);
         reader.start();

@@ -1,7 +1,6 @@
 package org.wackamole.cluster;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +30,6 @@ import org.jgroups.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wackamole.allocation.Allocation;
-import org.wackamole.allocation.Allocator;
 import org.wackamole.cluster.wire.MalformedMessageException;
 import org.wackamole.cluster.wire.MessageAuthenticator;
 import org.wackamole.cluster.wire.ViewKey;
@@ -93,6 +91,17 @@ public final class ClusterMember implements AutoCloseable {
     /** A member still waiting for a release after this long asks for a new round. */
     private static final long RELEASE_WAIT_MS = 1000;
     /**
+     * How long a view that may be the smaller side of a split waits for discovery's answers before it
+     * takes what the departed held: a dead member never answers, so this is added to its failover. A tie
+     * (a farm of two losing one) waits the shorter time: that is a common death. Departed members that
+     * outnumber the view all dying at once is rare, and a lossy link (TCP resends after 200 ms) answers late.
+     */
+    private static final long SPLIT_WAIT_TIE_MS = 150;
+    private static final long SPLIT_WAIT_OUTNUMBERED_MS = 500;
+    /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
+    private static final long SPLIT_RECHECK_MS = 250;
+    private static final long SPLIT_RECHECK_MAX_MS = 4000;
+    /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
      */
@@ -119,6 +128,8 @@ public final class ClusterMember implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop;
     private final ConfigDigest configDigest;
+    /** This member's settings that shape every round's decision. */
+    private final RoundDecision.Settings roundSettings;
     /** The configured preferences, then the groups an operator moved here ({@link #take}); replaced, never mutated. */
     private volatile List<String> preferred;
     private volatile JChannel channel;
@@ -177,14 +188,16 @@ public final class ClusterMember implements AutoCloseable {
     private final MayHold mayHold = new MayHold();
     /**
      * After a pause, the token of our request for a round; until a round names it, whatever we have
-     * (view, queued states, releases) may be from a view the others have left, so we acquire nothing. 0: none.
+     * (view, queued states, releases) may be from a view the others have left, so we acquire nothing.
+     * As coordinator, the tokens others asked with.
      */
-    private long resync;
-    /** After a pause: the channel was reconnected because no round confirmed us, so a view of our own is the truth. */
-    private boolean rejoinedAfterPause;
-    /** Coordinator: resync tokens asked for, to be named by the next round. */
-    private final Set<Long> resyncsAsked = new LinkedHashSet<>();
-    private final java.util.Random tokens = new java.util.Random();
+    private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
+    /** partition=all: whether our view may be, or is, the smaller side of a split ({@link SplitWatch}). */
+    private final SplitWatch<Address> split = new SplitWatch<>();
+    /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
+    private boolean clusterInterfaceLost;
+    /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
+    private final Set<Address> notClaiming = new HashSet<>();
     /** Groups this host failed to acquire or whose interface is lost: declined until their retry, or until it is back. */
     private final UnholdableGroups unholdable;
     /**
@@ -207,6 +220,7 @@ public final class ClusterMember implements AutoCloseable {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.authenticator = MessageAuthenticator.forConfig(config); // no farm key: refuses to start, unless security=none
         this.configDigest = ConfigDigest.of(config);
+        this.roundSettings = RoundDecision.Settings.of(config);
         this.namesAndConfig = new NamesAndConfigReport(LOG, config.node());
         this.unholdable = new UnholdableGroups(config.groups(), RETRY_FIRST_MS, RETRY_MAX_MS);
         this.holdings = new Holdings(config, network, listeners, LOG);
@@ -639,6 +653,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         boolean merge = newView instanceof MergeView;
+        List<Address> before = view == null ? null : view.getMembers();
         view = newView;
         viewKey = keyOf(newView);
         viewNanos = System.nanoTime();
@@ -650,22 +665,90 @@ public final class ClusterMember implements AutoCloseable {
         reports.clear();
         waits.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
-        resyncsAsked.clear();
+        resyncs.viewChanged();
         silent.viewChanged(newView.getMembers());
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
+        checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList(), newView.getMembers());
+        notClaiming.retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
             startRound();
         } else {
             scheduleCoordinatorCheck();
         }
-        if (resync != 0) {
+        if (resyncs.waiting()) {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         publish();
+    }
+
+    /**
+     * partition=all. A view that lost members may be one side of a split whose members are alive (a lossy
+     * link, two survivors that starved at once), each side about to take every VIP ({@link SplitWatch}).
+     * If ours may be the smaller side, it takes nothing the departed held until discovery says who of them
+     * answers; it keeps what it holds meanwhile (a peer's death in a farm of two costs the survivor's own
+     * VIPs nothing). On the smaller side it lets go and holds nothing until a view no longer leaves the
+     * larger side out. While any departed member may be alive it asks again, after 250 ms, then less and
+     * less often, up to every 4 s: an answer came late, or a side died.
+     */
+    private void checkSplit(List<Address> before, List<Address> members) {
+        SplitWatch.ViewStep<Address> step = split.viewChanged(before, members,
+                config.partitionPolicy() == org.wackamole.config.PartitionPolicy.ALL);
+        if (step.holdsAgain()) {
+            LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
+        }
+        if (step.departed().isEmpty()) {
+            return;
+        }
+        if (split.asking()) {
+            LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
+                    viewKey, step.departed());
+        }
+        askSplit(viewKey, split.reference(), members, SPLIT_RECHECK_MS);
+    }
+
+    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
+        List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
+        long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
+        // Only fresh answers end the wait early: members that answered before may be dead now.
+        DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
+                answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
+                (answers, waited) -> submit(() -> splitAnswered(asked, members, answers, waited, nextCheckMs)));
+    }
+
+    private void splitAnswered(ViewKey asked, List<Address> members, Map<Address, Boolean> answers, boolean waited,
+                               long nextCheckMs) {
+        if (stopped || !asked.equals(viewKey)) {
+            return; // a newer view asks for itself
+        }
+        List<Address> last = split.reference();
+        // A wait cut short by answers that decided says nothing of the members that had not answered yet.
+        SplitWatch.Answer<Address> answer = split.answered(members, answers, waited && !clusterInterfaceLost);
+        LOG.debug("Discovery answered {}; alive as far as known: {}", answers, answer.alive());
+        switch (answer.change()) {
+            case YIELD -> {
+                LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
+                        + "(partition=all), so I hold nothing until a view joins us", answer.alive(), viewKey);
+                releaseAll("the smaller side of a split");
+            }
+            case TAKE_OVER -> {
+                LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
+                publish();
+                requestRound("the departed members do not answer");
+            }
+            case NONE -> {
+            }
+        }
+        if (answer.askAgain()) {
+            schedule(() -> {
+                if (!stopped && asked.equals(viewKey) && split.reference() != null) {
+                    askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
+                }
+            }, nextCheckMs);
+        }
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
@@ -717,8 +800,7 @@ public final class ClusterMember implements AutoCloseable {
         lastRoundStarted = next;
         roundWanted = false;
         int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
-        List<Long> answered = resyncsAsked.stream().limit(WireCodec.MAX_RESYNCS).toList();
-        resyncsAsked.removeAll(answered);
+        List<Long> answered = resyncs.takeForRound();
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
         List<String> silentHeld = mayHold.silentHeld(view.getMembers(), silentRanks);
         send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
@@ -820,7 +902,7 @@ public final class ClusterMember implements AutoCloseable {
         reports.forgetBefore(round);
         send(null, new WireMessage.State(viewKey, round, config.node(), mature, eligible && !leaving,
                 config.weight(), configDigest.digest(), preferred, List.copyOf(held), declinedNow(), hardwareAddresses(),
-                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && resync == 0, roundStarter, !config.network().real(),
+                handoverMode == HandoverMode.MAKE_BEFORE_BREAK && !resyncs.waiting(), roundStarter, !config.network().real(),
                 configDigest.entries()));
         tryDecide();
         // A state can go missing here while the others complete the round (JGroups drops a message
@@ -845,6 +927,11 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         reports.state(src, s);
+        if (s.eligible()) {
+            notClaiming.remove(src);
+        } else {
+            notClaiming.add(src);
+        }
         learnMacs(src, s);
         mayHold.stated(src, s.held());
         if (silent.isSilent(src) && isCoordinator()) {
@@ -890,58 +977,33 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void decide(Map<Address, WireMessage.State> got) {
-        // Only a decided round proves the view: every member of it answered a ROUND started after we
-        // asked. (A stale view's coordinator gets its own ROUND back at once, but never the others' states.)
-        // Not a view of our own, though: a paused member that then suspects its peers (they excluded it and closed
-        // their FD_SOCK2 connections) becomes its own coordinator, and would take every VIP they hold. Alone, only
-        // once reconnecting has not found them either.
-        if (resync != 0 && roundParams.resyncs().contains(resync) && (got.size() > 1 || rejoinedAfterPause)) {
+        if (resyncs.confirmedBy(roundParams.resyncs(), got.size())) {
             LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
-            resync = 0;
-            rejoinedAfterPause = false;
         }
-        List<Address> members = new ArrayList<>(got.keySet());
-        Map<Address, Set<String>> silentHeld = MayHold.ofRound(view.getMembers(),
-                SilentMembers.ofRanks(view.getMembers(), roundParams.silent()), roundParams.silentHeld(), g -> config.group(g) != null);
-        RoundInput input = RoundInput.of(members, got, silentHeld,
-                config.partitionPolicy() == org.wackamole.config.PartitionPolicy.QUORUM ? config.quorum() : 0,
-                config.balancePerRound(), config.identities());
+        RoundDecision decision = RoundDecision.of(channel.getAddress(), view.getMembers(), got, roundParams, roundSettings,
+                held, view instanceof MergeView, reports.releasedBy(round), reports.preparedBy(round));
+        RoundInput input = decision.input();
         if (input.anyMature() && !mature) {
             becomeMature("a mature peer is in the cluster");
         }
         quorate = input.quorate();
         namesAndConfig.report(input, got, channel.getAddress());
         if (!quorate && !held.isEmpty()) {
-            LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", members.size(), config.quorum());
+            LOG.warn("Partition of {} answering members is below wackamole.quorum={}: releasing everything", got.size(), config.quorum());
         }
-        Allocation allocation = Allocator.allocate(input.request());
-        Map<Address, String> names = input.names();
+        Allocation allocation = decision.allocation();
+        Map<Address, String> names = decision.names();
 
         Map<String, String> previousOwners = owners;
         owners = allocation.owners();
         names.forEach((a, name) -> mayHold.decided(a, allocation.groupsOf(name), input.request().claims().get(name)));
         pendingBalance = allocation.pendingBalanceMoves();
-        String me = names.get(channel.getAddress());
-        Set<String> mine = allocation.groupsOf(me);
-        excludedByLastDecision = !input.eligible(channel.getAddress());
+        String me = decision.me();
+        excludedByLastDecision = !decision.eligible();
 
         roundNames = names;
-        // The speaking members' states and what the round says its silent members may hold: a group one of
-        // them may hold moves off it only on its RELEASED.
-        Map<String, Set<String>> claims = new LinkedHashMap<>(input.request().claims());
-        Map<String, Set<String>> othersClaims = new HashMap<>(claims);
-        othersClaims.remove(me);
-        leaveConfirmation.decided(othersClaims);
-        Map<String, Set<String>> alreadyReleased = reports.releasedNames(round, names);
-        Set<String> handsOver = new HashSet<>();
-        got.forEach((a, st) -> {
-            if (st.handsOver()) {
-                handsOver.add(names.get(a));
-            }
-        });
-        Map<String, Set<String>> alreadyPrepared = reports.preparedNames(round, names);
-        RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), mine, owners, claims, alreadyReleased,
-                view instanceof MergeView, handsOver, alreadyPrepared);
+        leaveConfirmation.decided(decision.othersClaims());
+        RoundPlan plan = decision.plan();
         apply(plan, me, names, previousOwners);
         LOG.debug("Round {} of {} decided: I hold {}; waiting for {}", round, viewKey, held, waits.awaitedReleases());
         if (waits.awaitsRelease()) {
@@ -1121,9 +1183,7 @@ public final class ClusterMember implements AutoCloseable {
     private void onRoundRequest(WireMessage.RoundRequest r) {
         if (isCoordinator()) {
             LOG.debug("Round requested: {}", r.reason());
-            if (r.resync() != 0 && resyncsAsked.size() < 4 * WireCodec.MAX_RESYNCS) {
-                resyncsAsked.add(r.resync());
-            }
+            resyncs.askedBy(r.resync());
             requestRound(r.reason());
         }
     }
@@ -1132,11 +1192,12 @@ public final class ClusterMember implements AutoCloseable {
         if (view == null || stopped) {
             return;
         }
-        if (resync != 0 && isCoordinator()) {
-            resyncsAsked.add(resync);
+        if (isCoordinator()) {
+            resyncs.askedByMe();
         }
         if (!isCoordinator()) {
-            send(SilentMembers.coordinator(view.getMembers(), silent.silent()), new WireMessage.RoundRequest(viewKey, round, reason, resync));
+            send(SilentMembers.coordinator(view.getMembers(), silent.silent()),
+                    new WireMessage.RoundRequest(viewKey, round, reason, resyncs.token()));
         } else if (round < lastRoundStarted || !decided) {
             roundWanted = true; // one round at a time; the next starts when this one is decided
         } else {
@@ -1164,8 +1225,11 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private boolean acquire(String g) {
-        if (resync != 0) {
+        if (resyncs.waiting()) {
             return false; // decided on what may be a view the others have left
+        }
+        if (!split.mayAcquire()) {
+            return false; // the departed may be alive, and the larger side
         }
         Exception failure = holdings.acquire(g);
         if (failure != null) {
@@ -1241,6 +1305,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         LOG.warn("Interface {} is gone or down: handing {} to other members until it is back", name, affected);
+        clusterInterfaceLost |= carriesClusterTraffic(name);
         List<String> released = new ArrayList<>();
         for (String g : affected) {
             if (held.contains(g) && release(g)) {
@@ -1284,6 +1349,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.info("Interface {} is back: {} may be held here again", name, back);
         if (cluster) {
             rejoinAfterInterfaceLoss(name);
+            clusterInterfaceLost = false;
         }
         requestRound("interface " + name + " back");
         publish();
@@ -1378,13 +1444,10 @@ public final class ClusterMember implements AutoCloseable {
                 + "releasing every VIP until a round started after this pause confirms the view", millis, thresholdMillis);
         releaseAll("paused for " + millis + " ms");
         waits.dropReannounces();
-        do {
-            resync = tokens.nextLong();
-        } while (resync == 0);
-        rejoinedAfterPause = false;
+        long token = resyncs.paused();
         publish();
         requestRound("resync after a pause of " + millis + " ms");
-        scheduleResyncCheck(resync, 1);
+        scheduleResyncCheck(token, 1);
     }
 
     /**
@@ -1396,12 +1459,12 @@ public final class ClusterMember implements AutoCloseable {
      */
     private void scheduleResyncCheck(long token, int checks) {
         schedule(() -> {
-            if (stopped || resync != token) {
+            if (stopped || !resyncs.waitingFor(token)) {
                 return;
             }
             if (checks >= RESYNC_REJOIN_CHECKS) {
                 reconnect("no round confirmed the view " + checks + " s after a pause");
-                rejoinedAfterPause = true;
+                resyncs.rejoined();
                 requestRound("resync after a pause");
             } else {
                 LOG.debug("No round has confirmed the view since my pause yet; asking again");
@@ -1416,7 +1479,7 @@ public final class ClusterMember implements AutoCloseable {
      * fails is left to the holder's bound: it releases anyway, and we acquire as after any release.
      */
     private void prepare(List<String> groups) {
-        if (resync != 0 || groups.isEmpty()) {
+        if (resyncs.waiting() || groups.isEmpty()) {
             return;
         }
         Holdings.Preparation done = holdings.prepare(groups);
@@ -1513,8 +1576,8 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void publish() {
-        MemberState state = MemberStates.of(stopped, view != null && everDecided, resync != 0, namesAndConfig.refusal(), mature,
-                eligible && !leaving, quorate);
+        MemberState state = MemberStates.of(stopped, view != null && everDecided, resyncs.waiting(), namesAndConfig.refusal(), mature,
+                eligible && !leaving, quorate && !split.yields());
         List<String> members = view == null ? List.of() : view.getMembers().stream().map(Object::toString).toList();
         MemberStatus next = new MemberStatus(state, config.cluster(), config.node(), members,
                 view == null ? null : String.valueOf(SilentMembers.coordinator(view.getMembers(), silent.silent())),

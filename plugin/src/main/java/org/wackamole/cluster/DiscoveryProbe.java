@@ -1,9 +1,14 @@
 package org.wackamole.cluster;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
@@ -43,6 +48,49 @@ final class DiscoveryProbe {
                 log.debug("Discovery before maturing failed: {}", e.toString());
             }
             then.accept(strangers);
+        }, threadName);
+        probe.setDaemon(true);
+        probe.start();
+    }
+
+    /**
+     * Who answers discovery, with whether each answered as a coordinator, as soon as {@code enough} says the
+     * answers so far settle the question, or when {@code waitMs} is over. Discovery's own wait ends at the
+     * first coordinator's answer, so the answers are read as they come in, every few milliseconds.
+     * {@code then} also learns whether the whole wait passed: only then does a missing answer mean silence.
+     */
+    static void answers(JChannel ch, long waitMs, String threadName, Logger log,
+                        Predicate<Map<Address, Boolean>> enough, BiConsumer<Map<Address, Boolean>, Boolean> then) {
+        Thread probe = new Thread(() -> {
+            Map<Address, Boolean> answers = new LinkedHashMap<>();
+            boolean waited = false;
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+            try {
+                Object r = ch.down(new Event(Event.FIND_INITIAL_MBRS, waitMs));
+                if (r instanceof Responses responses) {
+                    while (true) {
+                        for (PingData d : responses) {
+                            if (d.getAddress() != null) {
+                                answers.put(d.getAddress(), d.isCoord());
+                            }
+                        }
+                        long left = end - System.nanoTime();
+                        if (left <= 0) {
+                            waited = true;
+                            break;
+                        }
+                        if (enough.test(answers)) {
+                            break;
+                        }
+                        Thread.sleep(Math.min(5, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.debug("Discovery failed: {}", e.toString());
+            }
+            then.accept(answers, waited);
         }, threadName);
         probe.setDaemon(true);
         probe.start();

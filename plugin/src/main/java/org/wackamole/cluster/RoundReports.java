@@ -11,7 +11,7 @@ import org.wackamole.cluster.wire.WireMessage;
 /**
  * Who reported what, per round of the current view: the STATEs a decision waits for, and the
  * RELEASED and PREPARED that can overtake the states we still miss (kept per round and group until
- * we decide, then read by the plan as already received). Rounds before the current one are
+ * we decide, then read by the decision as already received, {@link RoundDecision}). Rounds before the current one are
  * forgotten as it starts; a new view forgets everything. Confined to the protocol thread.
  */
 final class RoundReports {
@@ -41,27 +41,17 @@ final class RoundReports {
         preparedBy.computeIfAbsent(round, k -> new HashMap<>()).put(group, new PreparedBy(src, macs));
     }
 
-    /** Group to the names (in the round) of the members whose RELEASED of it came in that round; unnamed senders left out. */
-    Map<String, Set<String>> releasedNames(int round, Map<Address, String> names) {
-        Map<String, Set<String>> result = new HashMap<>();
-        releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> senders.forEach(a -> {
-            String who = names.get(a);
-            if (who != null) {
-                result.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        }));
+    /** Group to the senders of its RELEASED in that round (empty when none). */
+    Map<String, Set<Address>> releasedBy(int round) {
+        Map<String, Set<Address>> result = new HashMap<>();
+        releasedBy.getOrDefault(round, Map.of()).forEach((g, senders) -> result.put(g, Set.copyOf(senders)));
         return result;
     }
 
-    /** Group to the name (in the round) of the member whose PREPARED of it came last in that round; unnamed senders left out. */
-    Map<String, Set<String>> preparedNames(int round, Map<Address, String> names) {
-        Map<String, Set<String>> result = new HashMap<>();
-        preparedBy.getOrDefault(round, Map.of()).forEach((g, p) -> {
-            String who = names.get(p.src());
-            if (who != null) {
-                result.computeIfAbsent(g, k -> new HashSet<>()).add(who);
-            }
-        });
+    /** Group to the sender of its latest PREPARED in that round (empty when none). */
+    Map<String, Address> preparedBy(int round) {
+        Map<String, Address> result = new HashMap<>();
+        preparedBy.getOrDefault(round, Map.of()).forEach((g, p) -> result.put(g, p.src()));
         return result;
     }
 

@@ -30,7 +30,7 @@ import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.stack.Protocol;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SHARED_LOOPBACK;
-import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.PING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
@@ -85,22 +85,29 @@ final class InJvmFarm implements AutoCloseable {
     final Set<String> bystanders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<JChannel> bareChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** A second DISCARD in one stack: JGroups refuses two protocols of one class id, and a subclass has an id of its own. */
+    static final class SplitDiscard extends DISCARD {
+    }
+
     static final class Node {
         final String name;
         final ClusterMember member;
         final InMemoryNetwork network;
         final DISCARD discard;
+        /** Above discovery: cuts members apart while discovery still answers ({@link #split}). */
+        final SplitDiscard split;
         final DROP drop;
         final WackamoleConfig config;
         volatile boolean alive = true;
         /** The pending systemd clean-up after a kill, if any. */
         volatile ScheduledFuture<?> cleanup;
 
-        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, DROP drop, WackamoleConfig config) {
+        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, SplitDiscard split, DROP drop, WackamoleConfig config) {
             this.name = name;
             this.member = member;
             this.network = network;
             this.discard = discard;
+            this.split = split;
             this.drop = drop;
             this.config = config;
         }
@@ -159,9 +166,10 @@ final class InJvmFarm implements AutoCloseable {
             closeQuietly(previous); // a dead host's channel was left open until it comes back
         }
         DISCARD discard = new DISCARD();
+        SplitDiscard split = new SplitDiscard();
         DROP drop = new DROP();
         Optional<SecretKey> farmKey = FarmKey.load(config.security());
-        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, drop, farmKey));
+        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, split, drop, farmKey));
         member.addListener(new ClusterListener() {
             private String lastView;
 
@@ -174,7 +182,7 @@ final class InJvmFarm implements AutoCloseable {
                 }
             }
         });
-        Node node = new Node(name, member, network, discard, drop, config);
+        Node node = new Node(name, member, network, discard, split, drop, config);
         nodes.put(name, node);
         member.start();
         return node;
@@ -234,7 +242,7 @@ final class InJvmFarm implements AutoCloseable {
      * another wire version looks like to the others). Closed with the farm.
      */
     JChannel joinBare(String name) throws Exception {
-        JChannel ch = channel(new DISCARD(), new DROP(), FarmKey.load(WackamoleConfig.parse(common, () -> name).security()));
+        JChannel ch = channel(new DISCARD(), new SplitDiscard(), new DROP(), FarmKey.load(WackamoleConfig.parse(common, () -> name).security()));
         ch.name(name);
         bystanders.add(name);
         bareChannels.add(ch);
@@ -243,8 +251,10 @@ final class InJvmFarm implements AutoCloseable {
     }
 
     /** Short timeouts so that a test farm detects a death in well under a second. */
-    private static JChannel channel(DISCARD discard, DROP drop, Optional<SecretKey> farmKey) throws Exception {
-        List<Protocol> protocols = new ArrayList<>(List.of(new SHARED_LOOPBACK(), discard, new SHARED_LOOPBACK_PING()));
+    private static JChannel channel(DISCARD discard, SplitDiscard split, DROP drop, Optional<SecretKey> farmKey) throws Exception {
+        // PING, not SHARED_LOOPBACK_PING: that one reads every member from the JVM's registry, so a partition cut
+        // below it still let discovery answer across it. PING asks by message, which the partition's DISCARD drops.
+        List<Protocol> protocols = new ArrayList<>(List.of(new SHARED_LOOPBACK(), discard, new PING(), split));
         if (farmKey.isPresent()) { // where the shipped stacks have them: everything above discovery is encrypted
             SYM_ENCRYPT encrypt = new SYM_ENCRYPT().symAlgorithm("AES/CBC/PKCS5Padding").symIvLength(16);
             protocols.add(encrypt.setSecretKey(farmKey.get()));
@@ -337,7 +347,27 @@ final class InJvmFarm implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the farm's members into the given groups above discovery: heartbeats, views and our messages
+     * are lost between groups, but discovery still answers, as across a lossy link that stalls TCP, or
+     * between members that starve at once. The segments stay connected: clients reach every host.
+     */
+    void split(List<List<String>> parts) {
+        for (List<String> part : parts) {
+            for (String name : part) {
+                Node n = nodes.get(name);
+                n.split.resetIgnoredMembers();
+                for (Node other : live()) {
+                    if (!part.contains(other.name)) {
+                        n.split.addIgnoreMember(other.address());
+                    }
+                }
+            }
+        }
+    }
+
     void heal() {
+        live().forEach(n -> n.split.resetIgnoredMembers());
         live().forEach(n -> n.discard.resetIgnoredMembers());
         log.add(null, NetworkLog.Kind.SEGMENTS, "");
     }

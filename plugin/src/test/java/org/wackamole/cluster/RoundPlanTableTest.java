@@ -33,11 +33,7 @@ class RoundPlanTableTest {
         final Map<String, String> owners = new LinkedHashMap<>();
         final Set<String> handsOver = new LinkedHashSet<>();
         final Map<String, Set<String>> prepared = new LinkedHashMap<>();
-        final Map<String, String> expectAwaitPrepared = new LinkedHashMap<>();
-        final Map<String, String> expectHandOverNow = new LinkedHashMap<>();
-        final Map<String, List<String>> expectLists = new LinkedHashMap<>();
-        final Map<String, Set<String>> expectWait = new LinkedHashMap<>();
-        final Map<String, Set<String>> expectReannounce = new LinkedHashMap<>();
+        final PlanExpectations expect = new PlanExpectations();
 
         Case(String title) {
             this.title = title;
@@ -61,21 +57,12 @@ class RoundPlanTableTest {
                 case "owner" -> owners.put(line.arg(0), line.arg(1));
                 case "handsover" -> handsOver.addAll(rest);
                 case "prepared" -> line.argsFrom(1).forEach(g -> prepared.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(rest.get(0)));
-                case "expect" -> expect(line);
+                case "expect" -> {
+                    if (!expect.read(line)) {
+                        throw line.error("unknown expectation " + line.arg(0));
+                    }
+                }
                 default -> throw line.error("unknown keyword " + line.keyword());
-            }
-        }
-
-        private void expect(TableCases.Line line) {
-            String kind = line.arg(0);
-            List<String> args = line.argsFrom(1);
-            switch (kind) {
-                case "release", "acquire", "announce", "prepare" -> expectLists.put(kind, args);
-                case "wait" -> expectWait.put(line.arg(1), Set.copyOf(line.argsFrom(2)));
-                case "reannounce" -> expectReannounce.put(line.arg(1), Set.copyOf(line.argsFrom(2)));
-                case "handover" -> expectAwaitPrepared.put(line.arg(1), line.arg(2));
-                case "handovernow" -> expectHandOverNow.put(line.arg(1), line.arg(2));
-                default -> throw line.error("unknown expectation " + kind);
             }
         }
 
@@ -84,14 +71,7 @@ class RoundPlanTableTest {
             mine.forEach(g -> decision.put(g, me));
             RoundPlan plan = RoundPlan.of(me, new LinkedHashSet<>(held), new LinkedHashSet<>(mine), decision, claims, released, merge,
                     handsOver, prepared);
-            assertThat(plan.release()).as("release").isEqualTo(expectLists.getOrDefault("release", List.of()));
-            assertThat(plan.acquireNow()).as("acquire").isEqualTo(expectLists.getOrDefault("acquire", List.of()));
-            assertThat(plan.announceNow()).as("announce").isEqualTo(expectLists.getOrDefault("announce", List.of()));
-            assertThat(plan.awaitRelease()).as("wait").isEqualTo(expectWait);
-            assertThat(plan.awaitReannounce()).as("reannounce").isEqualTo(expectReannounce);
-            assertThat(plan.prepare()).as("prepare").isEqualTo(expectLists.getOrDefault("prepare", List.of()));
-            assertThat(plan.awaitPrepared()).as("handover").isEqualTo(expectAwaitPrepared);
-            assertThat(plan.handOverNow()).as("handovernow").isEqualTo(expectHandOverNow);
+            expect.check(plan, m -> m);
         }
     }
 }

@@ -15,7 +15,6 @@ class RoundReportsTest {
     private static final Address A = new UUID(0, 1);
     private static final Address B = new UUID(0, 2);
     private static final Address STRANGER = new UUID(0, 9);
-    private static final Map<Address, String> NAMES = Map.of(A, "a", B, "b");
     private static final ViewKey V = new ViewKey(0, 1, 1);
 
     private static WireMessage.State state(int round, String node) {
@@ -35,21 +34,21 @@ class RoundReportsTest {
     }
 
     @Test
-    void releasesAndPreparesAreReadByNameInTheRound() {
+    void releasesAndPreparesArePerRoundAndGroup() {
         RoundReports r = new RoundReports();
         r.released(3, "v1", A);
         r.released(3, "v1", B);
         r.released(3, "v2", STRANGER);
         r.released(4, "v3", A);
-        assertThat(r.releasedNames(3, NAMES)).isEqualTo(Map.of("v1", Set.of("a", "b")));
-        assertThat(r.releasedNames(4, NAMES)).isEqualTo(Map.of("v3", Set.of("a")));
+        assertThat(r.releasedBy(3)).isEqualTo(Map.of("v1", Set.of(A, B), "v2", Set.of(STRANGER)));
+        assertThat(r.releasedBy(4)).isEqualTo(Map.of("v3", Set.of(A)));
 
         r.prepared(3, "v1", A, List.of("02:00:00:00:00:01"));
         r.prepared(3, "v1", B, List.of("02:00:00:00:00:02"));
         r.prepared(3, "v2", STRANGER, List.of("02:00:00:00:00:09"));
-        assertThat(r.preparedNames(3, NAMES)).as("the latest PREPARED of a group counts").isEqualTo(Map.of("v1", Set.of("b")));
+        assertThat(r.preparedBy(3)).as("the latest PREPARED of a group counts").isEqualTo(Map.of("v1", B, "v2", STRANGER));
         assertThat(r.preparedMacs(3, "v1")).containsExactly("02:00:00:00:00:02");
-        assertThat(r.preparedNames(5, NAMES)).isEmpty();
+        assertThat(r.preparedBy(5)).isEmpty();
     }
 
     @Test
@@ -63,14 +62,14 @@ class RoundReportsTest {
         r.prepared(2, "v2", A, List.of());
         r.forgetBefore(2);
         assertThat(r.states(1)).isEmpty();
-        assertThat(r.releasedNames(1, NAMES)).isEmpty();
-        assertThat(r.preparedNames(1, NAMES)).isEmpty();
+        assertThat(r.releasedBy(1)).isEmpty();
+        assertThat(r.preparedBy(1)).isEmpty();
         assertThat(r.states(2)).hasSize(1);
-        assertThat(r.releasedNames(2, NAMES)).hasSize(1);
-        assertThat(r.preparedNames(2, NAMES)).hasSize(1);
+        assertThat(r.releasedBy(2)).hasSize(1);
+        assertThat(r.preparedBy(2)).hasSize(1);
         r.clear();
         assertThat(r.states(2)).isEmpty();
-        assertThat(r.releasedNames(2, NAMES)).isEmpty();
-        assertThat(r.preparedNames(2, NAMES)).isEmpty();
+        assertThat(r.releasedBy(2)).isEmpty();
+        assertThat(r.preparedBy(2)).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.wackamole.runtime.Scheduler;
 import org.wackamole.runtime.WackamoleRuntime;
+import org.wackamole.testing.DryRunSettings;
 
 /**
  * A child JVM for the tests: real Wackamole runtimes (one per node named on the command line) on
@@ -23,15 +24,7 @@ public final class TestFarm {
         List<WackamoleRuntime> runtimes = new ArrayList<>();
         for (String node : nodes) {
             WackamoleRuntime r = new WackamoleRuntime();
-            r.set("wackamole.cluster", cluster);
-            r.set("wackamole.node", node);
-            r.set("wackamole.interface", "eth0");
-            r.set("wackamole.vips", vips);
-            r.set("wackamole.mature", "0s");
-            r.set("wackamole.balance.interval", "1s");
-            r.set("wackamole.network", "memory");
-            r.set("wackamole.jgroups.config", "wackamole-loopback.xml");
-            org.wackamole.security.TestKeys.farm().forEach(r::set); // security is on by default: this run's key
+            DryRunSettings.of(cluster, node, vips, "wackamole.balance.interval", "1s").forEach(r::set);
             if (node.equals(nodes.get(0))) {
                 r.set("wackamole.prefer", vips.split(",")[0]);
             }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,9 +30,6 @@ import org.wackamole.network.linux.LibC;
  * A reply naming no cycle (one not sent from a sender of the block) keeps its receive time.
  */
 final class ArpWatcher implements AutoCloseable {
-    private static final int ETH_P_ARP = 0x0806;
-    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
-
     private final LibC libc = LibC.get();
     private final Map<InetAddress, String> pool;
     private final List<Long> cycles = new ArrayList<>();
@@ -50,6 +45,7 @@ final class ArpWatcher implements AutoCloseable {
     private volatile int fd = -1;
     private volatile int ifindex;
     private volatile byte[] mac;
+    private volatile String ownMac;
     private volatile IOException failure;
 
     /** Add {@link ArpSenders} to the client first ({@link ArpSenders#addTo}). */
@@ -78,7 +74,7 @@ final class ArpWatcher implements AutoCloseable {
                     long stamp = PacketCalls.stamp(fd);
                     long now = System.nanoTime();
                     // The kernel's receive time on the nanoTime clock (the reader may be late).
-                    record(stamp < 0 ? now : now - Math.max(0, PacketCalls.now() - stamp), stamp, buf);
+                    record(stamp < 0 ? now : now - Math.max(0, PacketCalls.now() - stamp), stamp, buf, n);
                 }
             }
         });
@@ -95,9 +91,10 @@ final class ArpWatcher implements AutoCloseable {
         }
         List<List<byte[]>> requests = new ArrayList<>();
         for (Inet4Address self : ArpSenders.ADDRESSES) {
-            requests.add(pool.keySet().stream().map(v -> request(mac, self, (Inet4Address) v)).collect(Collectors.toList()));
+            requests.add(pool.keySet().stream().map(v -> PacketCalls.Arp.request(mac, self.getAddress(), v.getAddress()))
+                    .collect(Collectors.toList()));
         }
-        byte[] ll = linkLayer(ifindex);
+        byte[] ll = PacketCalls.linkLayer(ifindex, PacketCalls.ETH_P_ARP);
         // The socket is the client namespace's whichever thread sends on it.
         sender = new Thread(() -> {
             while (running && System.nanoTime() < end) {
@@ -135,42 +132,8 @@ final class ArpWatcher implements AutoCloseable {
         }
         ifindex = nic.getIndex();
         mac = nic.getHardwareAddress();
-        int s = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(htons(ETH_P_ARP)));
-        if (s < 0) {
-            throw new IOException("cannot open an ARP packet socket: " + LibC.describe(LibC.errno()));
-        }
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
-        byte[] ll = linkLayer(ifindex);
-        if (libc.bind(s, ll, ll.length) < 0 || libc.setsockopt(s, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
-            int errno = LibC.errno();
-            libc.close(s);
-            throw new IOException("cannot bind the ARP packet socket: " + LibC.describe(errno));
-        }
-        PacketCalls.bigBuffer(s);
-        PacketCalls.stamp(s); // switches the socket's receive timestamps on
-        fd = s;
-    }
-
-    private static short htons(int v) {
-        return (short) (((v & 0xFF) << 8) | ((v >> 8) & 0xFF));
-    }
-
-    /** sockaddr_ll for ETH_P_ARP on the interface, addressed to the broadcast MAC. */
-    private static byte[] linkLayer(int ifindex) {
-        ByteBuffer ll = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        ll.putShort((short) LibC.AF_PACKET).order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP)
-                .order(ByteOrder.nativeOrder()).putInt(ifindex).putShort((short) 1).put((byte) 0).put((byte) 6)
-                .put(BROADCAST).put((byte) 0).put((byte) 0);
-        return ll.array();
-    }
-
-    /** "Who has {@code target}? Tell {@code self}", broadcast. */
-    static byte[] request(byte[] mac, Inet4Address self, Inet4Address target) {
-        ByteBuffer f = ByteBuffer.allocate(42).order(ByteOrder.BIG_ENDIAN);
-        f.put(BROADCAST).put(mac).putShort((short) ETH_P_ARP)
-                .putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1)
-                .put(mac).put(self.getAddress()).put(new byte[6]).put(target.getAddress());
-        return f.array();
+        ownMac = HexFormat.ofDelimiter(":").formatHex(mac);
+        fd = PacketCalls.open(ifindex, PacketCalls.ETH_P_ARP);
     }
 
     /** The start (nanoTime) of the latest cycle sent from sender {@code index} before {@code stamp} (epoch ns), or -1. */
@@ -182,41 +145,31 @@ final class ArpWatcher implements AutoCloseable {
         return found;
     }
 
-    private void record(long nanos, long stamp, byte[] f) {
-        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.BIG_ENDIAN);
-        if ((b.getShort(12) & 0xFFFF) != ETH_P_ARP || (b.getShort(16) & 0xFFFF) != 0x0800) {
+    private void record(long nanos, long stamp, byte[] f, long length) {
+        PacketCalls.Arp arp = PacketCalls.Arp.of(f, length);
+        if (arp == null || arp.sha().equals(ownMac)) {
             return;
         }
-        byte[] sha = new byte[6];
-        b.get(22, sha);
-        if (java.util.Arrays.equals(sha, mac)) {
-            return;
-        }
-        int op = b.getShort(20) & 0xFFFF;
-        byte[] spa = new byte[4];
-        byte[] tpa = new byte[4];
-        b.get(28, spa);
-        b.get(38, tpa);
         String vip;
         try {
-            vip = pool.get(InetAddress.getByAddress(spa));
+            vip = pool.get(InetAddress.getByAddress(arp.spa()));
         } catch (IOException e) {
             return;
         }
-        boolean gratuitous = java.util.Arrays.equals(spa, tpa);
-        if (vip == null || (op != 2 && !gratuitous)) {
+        boolean gratuitous = arp.gratuitous();
+        boolean reply = arp.op() == PacketCalls.Arp.REPLY;
+        if (vip == null || (!reply && !gratuitous)) {
             return;
         }
-        String text = HexFormat.ofDelimiter(":").formatHex(sha);
-        int sender = ArpSenders.indexOf(f, 38);
-        if (op == 2 && !gratuitous && sender >= 0 && stamp >= 0) {
+        int sender = ArpSenders.indexOf(f, PacketCalls.Arp.TPA);
+        if (reply && !gratuitous && sender >= 0 && stamp >= 0) {
             long cycle = cycleOf(sender, stamp);
             if (cycle >= 0) {
                 nanos = cycle + 1; // exactly the cycle it answers (the judge takes the last cycle before a reply)
             }
         }
         synchronized (this) {
-            frames.add(new ArpFrame(nanos, vip, text, op == 2 && !gratuitous));
+            frames.add(new ArpFrame(nanos, vip, arp.sha(), reply && !gratuitous));
         }
     }
 

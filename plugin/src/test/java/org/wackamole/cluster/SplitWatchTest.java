@@ -1,0 +1,90 @@
+package org.wackamole.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The split rule across views and discovery rounds, as one member lives it. */
+class SplitWatchTest {
+    private final SplitWatch<String> watch = new SplitWatch<>();
+
+    @Test
+    void theHigherRankedSurvivorOfASplitAsksThenYields() {
+        SplitWatch.ViewStep<String> step = watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h3"), true);
+        assertThat(step.departed()).containsExactly("h1", "h2");
+        assertThat(watch.mayAcquire()).as("asking").isFalse();
+        SplitWatch.Answer<String> a = watch.answered(List.of("h3"), Map.of("h2", true), true);
+        assertThat(a.change()).isEqualTo(SplitWatch.Change.YIELD);
+        assertThat(a.alive()).containsExactly("h2");
+        assertThat(watch.yields()).isTrue();
+        assertThat(a.askAgain()).isTrue();
+    }
+
+    @Test
+    void aRealDeathIsTakenOverAtTheFirstSilentRoundAndForgottenAfterThree() {
+        watch.viewChanged(List.of("h1", "h2"), List.of("h2"), true);
+        assertThat(watch.mayAcquire()).isFalse();
+        assertThat(watch.answered(List.of("h2"), Map.of(), true).change()).isEqualTo(SplitWatch.Change.TAKE_OVER);
+        assertThat(watch.mayAcquire()).isTrue();
+        assertThat(watch.answered(List.of("h2"), Map.of(), true).askAgain()).isTrue();
+        SplitWatch.Answer<String> third = watch.answered(List.of("h2"), Map.of(), true);
+        assertThat(third.askAgain()).isFalse();
+        assertThat(watch.reference()).isNull();
+    }
+
+    @Test
+    void theFirstRankedOfTwoNeverWaits() {
+        SplitWatch.ViewStep<String> step = watch.viewChanged(List.of("h1", "h2"), List.of("h1"), true);
+        assertThat(step.departed()).containsExactly("h2"); // asked in the background, to learn whether it is dead
+        assertThat(watch.mayAcquire()).isTrue();
+    }
+
+    /** The TCP farm under loss: [h1,h2,h3] -> [h2,h3] -> [h2], with the healthy h1 answering only now and then. */
+    @Test
+    void aSplitInStepsIsJudgedAgainstTheWholeViewAndALostAnswerChangesNothing() {
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h2", "h3"), true);
+        assertThat(watch.mayAcquire()).as("two of three: the larger side").isTrue();
+        assertThat(watch.answered(List.of("h2", "h3"), Map.of("h1", true), true).change()).isEqualTo(SplitWatch.Change.NONE);
+        watch.viewChanged(List.of("h2", "h3"), List.of("h2"), true);
+        assertThat(watch.reference()).containsExactly("h1", "h2", "h3");
+        assertThat(watch.mayAcquire()).isFalse();
+        assertThat(watch.answered(List.of("h2"), Map.of("h3", true), true).change())
+                .as("h1's answer lost this time, but it answered before: h1 and h3 are two sides of one, h1 first")
+                .isEqualTo(SplitWatch.Change.YIELD);
+        assertThat(watch.answered(List.of("h2"), Map.of(), true).change()).isEqualTo(SplitWatch.Change.NONE);
+        assertThat(watch.yields()).as("one silent round proves nothing").isTrue();
+    }
+
+    @Test
+    void aViewThatTakesTheDepartedBackEndsIt() {
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h3"), true);
+        watch.answered(List.of("h3"), Map.of("h1", true, "h2", false), true);
+        assertThat(watch.yields()).isTrue();
+        SplitWatch.ViewStep<String> merged = watch.viewChanged(List.of("h3"), List.of("h1", "h2", "h3"), true);
+        assertThat(merged.holdsAgain()).isTrue();
+        assertThat(merged.departed()).isEmpty();
+        assertThat(watch.reference()).isNull();
+        assertThat(watch.mayAcquire()).isTrue();
+    }
+
+    @Test
+    void aYieldingSideTakesOverWhenTheLargerOneDies() {
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h3"), true);
+        watch.answered(List.of("h3"), Map.of("h1", true, "h2", false), true);
+        for (int i = 0; i < DepartedAnswers.MISSES_FOR_DEAD - 1; i++) {
+            assertThat(watch.answered(List.of("h3"), Map.of(), true).change()).isEqualTo(SplitWatch.Change.NONE);
+        }
+        SplitWatch.Answer<String> last = watch.answered(List.of("h3"), Map.of(), true);
+        assertThat(last.change()).isEqualTo(SplitWatch.Change.TAKE_OVER);
+        assertThat(last.askAgain()).isFalse();
+    }
+
+    @Test
+    void quorumPolicyLeavesItOut() {
+        SplitWatch.ViewStep<String> step = watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h3"), false);
+        assertThat(step.departed()).isEmpty();
+        assertThat(watch.mayAcquire()).isTrue();
+    }
+}
