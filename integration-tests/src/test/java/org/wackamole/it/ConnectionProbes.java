@@ -32,8 +32,9 @@ final class ConnectionProbes {
      * @param node      the node that answered, null if none
      * @param error     why not
      * @param lateNanos how much later than its slot it started (all workers busy)
+     * @param port      its local port (bound before connecting), so the packets of a failed attempt can be found; -1 unknown
      */
-    record Probe(long start, long connected, long done, String node, String error, long lateNanos) {
+    record Probe(long start, long connected, long done, String node, String error, long lateNanos, int port) {
         /** The connection was never made: what a user's SYN retransmission (1 s) would pay. */
         boolean failedToConnect() {
             return node == null && connected < 0;
@@ -93,7 +94,10 @@ final class ConnectionProbes {
     private static Probe probe(String vip, int timeoutMillis, long late) {
         long start = PacketCalls.now();
         long connected = -1;
+        int port = -1;
         try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(0));
+            port = s.getLocalPort();
             s.connect(new InetSocketAddress(InetAddress.getByName(vip), 8080), timeoutMillis);
             connected = PacketCalls.now();
             s.setSoTimeout(timeoutMillis);
@@ -104,7 +108,7 @@ final class ConnectionProbes {
             long done = PacketCalls.now();
             int body = response.indexOf("\r\n\r\n");
             if (!response.startsWith("HTTP/1.1 200") || body < 0) {
-                return new Probe(start, connected, done, null, response.lines().findFirst().orElse("empty response"), late);
+                return new Probe(start, connected, done, null, response.lines().findFirst().orElse("empty response"), late, port);
             }
             String text = response.substring(body + 4);
             if (response.substring(0, body).toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
@@ -112,9 +116,9 @@ final class ConnectionProbes {
                 int size = eol < 0 ? 0 : Integer.parseInt(text.substring(0, eol).trim(), 16);
                 text = eol < 0 ? "" : text.substring(eol + 2, Math.min(text.length(), eol + 2 + size));
             }
-            return new Probe(start, connected, done, text.trim(), null, late);
+            return new Probe(start, connected, done, text.trim(), null, late, port);
         } catch (IOException e) {
-            return new Probe(start, connected, PacketCalls.now(), null, e.getClass().getSimpleName() + ": " + e.getMessage(), late);
+            return new Probe(start, connected, PacketCalls.now(), null, e.getClass().getSimpleName() + ": " + e.getMessage(), late, port);
         }
     }
 

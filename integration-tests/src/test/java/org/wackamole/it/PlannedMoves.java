@@ -326,7 +326,9 @@ final class PlannedMoves implements AutoCloseable {
                     accepted == null ? -1 : (accepted.stamp() - decidedNanos) / 1_000_000,
                     decided < 0 || firstAnswer < 0 ? -1 : (firstAnswer - decidedNanos) / 1_000_000,
                     released < t0 || acquired < released ? -1 : acquired - released, hosts(verdict.macs()),
-                    verdict, oneView() && undisturbed(windowStart, System.currentTimeMillis()), report(probes, before, after));
+                    verdict, oneView() && undisturbed(windowStart, System.currentTimeMillis()),
+                    report(probes, before, after) + steps(before, after, decided, acquired, t0)
+                            + failures(probes, synAcks, decidedNanos, pointed));
             lastWhole = m.whole();
             moves.add(m);
             progress.accept(m);
@@ -368,6 +370,90 @@ final class PlannedMoves implements AutoCloseable {
                 .forEach(p -> errors.merge((p.connected() < 0 ? "no connection: " : "accepted, then: ") + p.error(), 1L, Long::sum));
         long late = probes.stream().filter(p -> p.lateNanos() > 5_000_000).count();
         return probes.size() + " probes, failed " + errors + ", " + late + " started over 5 ms late, " + before + " -> " + after;
+    }
+
+    /**
+     * Where the move's time went, from the servers' logs, ms after the decision: each holder's
+     * decided round, the new holder's PREPARED (its "Prepared" line), the old holder pointing the
+     * neighbours at it and letting go ("Pointed neighbours at"; "Released" for a release outright),
+     * the new holder's acquisition. Empty when the logs do not say.
+     */
+    private String steps(String from, String to, long decided, long acquired, long notBefore) throws Exception {
+        if (decided < 0 || acquired < 0) {
+            return "";
+        }
+        String round = null;
+        long newDecided = -1;
+        long prepared = -1;
+        for (String line : farm.log(to).split("\n")) {
+            long t = time(line);
+            if (t < notBefore || t > acquired) {
+                continue;
+            }
+            Matcher m = DECIDED.matcher(line);
+            if (m.find() && (names(m.group(3)) || names(m.group(4)))) {
+                round = "Round " + m.group(1) + " of " + m.group(2) + " decided";
+                newDecided = t;
+            }
+            if (line.contains("Prepared [") && line.contains(VIP)) {
+                prepared = t;
+            }
+        }
+        long oldDecided = -1;
+        long letGo = -1;
+        String how = "?";
+        for (String line : farm.log(from).split("\n")) {
+            long t = time(line);
+            if (t < notBefore || t > acquired) {
+                continue;
+            }
+            if (round != null && line.contains(round)) {
+                oldDecided = t;
+            }
+            if (line.endsWith(VIP + "/32") && (line.contains("Pointed neighbours at") || line.contains("Released veth0"))) {
+                letGo = t;
+                how = line.contains("Pointed") ? "handed over" : "released outright";
+            }
+        }
+        return String.format(Locale.ROOT, "; steps after the decision: new holder decided +%s, old holder decided +%s, "
+                        + "prepared +%s, %s +%s, acquired +%d ms", rel(newDecided, decided), rel(oldDecided, decided),
+                rel(prepared, decided), how, rel(letGo, decided), acquired - decided);
+    }
+
+    private static String rel(long t, long from) {
+        return t < 0 ? "?" : Long.toString(t - from);
+    }
+
+    /**
+     * Each connection attempt that failed, by the segments of its port (its SYNs with the host they
+     * were sent to, SYN-ACKs and resets, with the kernel's time): a SYN-ACK within the timeout means
+     * the host answered and the client read it late (its own scheduling); a SYN sent and nothing back,
+     * that the host it was sent to did not answer it; no SYN, that the client never sent one in time. Times in ms after the decision; with the instant the client was pointed at the new holder.
+     */
+    private String failures(List<ConnectionProbes.Probe> probes, SynAcks synAcks, long decidedNanos, long pointed) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (ConnectionProbes.Probe p : probes) {
+            if (!p.failedToConnect()) {
+                continue;
+            }
+            b.append(b.length() == 0 ? "; failed attempts: " : ", ").append(String.format(Locale.ROOT, "[started %+d ms",
+                    (p.start() - decidedNanos) / 1_000_000));
+            if (p.port() > 0) {
+                List<SynAcks.Segment> segments = synAcks.to(p.port(), p.start());
+                if (segments.stream().noneMatch(x -> !x.what().startsWith("SYN sent"))) {
+                    b.append(", nothing came back");
+                }
+                for (SynAcks.Segment x : segments) {
+                    b.append(String.format(Locale.ROOT, ", %s %s %d µs after its start", x.what(),
+                            hosts(Set.of(x.mac())), (x.stamp() - p.start()) / 1000));
+                }
+            }
+            b.append(", ").append(p.error()).append(", ").append(p.lateNanos() / 1000).append(" µs late]");
+        }
+        if (b.length() > 0 && pointed >= 0) {
+            b.append(String.format(Locale.ROOT, " (client pointed at the new holder %+d ms)", (pointed - decidedNanos) / 1_000_000));
+        }
+        return b.toString();
     }
 
     /**

@@ -1102,6 +1102,14 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void onReleased(Address src, WireMessage.Released r) {
+        // Whatever round it was in, a member let go: a group declined here after a failed acquisition
+        // (its host may have been the one answering) is tried again now.
+        for (String g : r.groups()) {
+            if (!src.equals(channel.getAddress()) && config.group(g) != null && unholdable.releasedElsewhere(g)) {
+                LOG.info("Trying {} here again: {} let go of it", g, src);
+                requestRound("retry " + g);
+            }
+        }
         if (r.round() < round) {
             dropped++;
             return;
@@ -1242,11 +1250,14 @@ public final class ClusterMember implements AutoCloseable {
             unprepare(g);
         }
         UnholdableGroups.Failure failure = unholdable.acquireFailed(g);
+        if (!failure.newlyDeclined()) {
+            LOG.error("Could not acquire {}: {}. Still leaving it to another member (failure {} in a row, its retry pending)",
+                    config.group(g), e.getMessage(), failure.failures());
+            return;
+        }
         LOG.error("Could not acquire {}: {}. Leaving it to another member; trying again here in {} ms (failure {} in a row)",
                 config.group(g), e.getMessage(), failure.retryMs(), failure.failures());
-        if (failure.newlyDeclined()) {
-            requestRound("cannot hold " + g);
-        }
+        requestRound("cannot hold " + g);
         schedule(() -> retryAcquire(g), failure.retryMs());
     }
 

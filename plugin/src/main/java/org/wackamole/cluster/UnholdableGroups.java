@@ -41,11 +41,34 @@ final class UnholdableGroups {
         this.retryMaxMs = retryMaxMs;
     }
 
-    /** This host could not acquire {@code group}: it is declined until {@link #retry}. */
+    /**
+     * This host could not acquire {@code group}: it is declined until {@link #retry}. A failure while
+     * it is declined already (every eligible member declined it, so the decline was void and the
+     * round gave it here again) joins the pending one: neither counted nor waited for again
+     * ({@code newlyDeclined} false, no new retry). Otherwise a burst of rounds, a few milliseconds
+     * apart, doubled the wait to its longest within a second, and the host declined a group for 30 s
+     * after what refused it (a split-off member's kernel) had gone.
+     */
     Failure acquireFailed(String group) {
+        if (cannotHold.contains(group) && failedAcquires.containsKey(group)) {
+            int failures = failedAcquires.get(group);
+            return new Failure(failures, backOff(failures), false);
+        }
         int failures = failedAcquires.merge(group, 1, Integer::sum);
-        long retryMs = Math.min(retryMaxMs, retryFirstMs << Math.min(failures - 1, 15));
-        return new Failure(failures, retryMs, cannotHold.add(group));
+        return new Failure(failures, backOff(failures), cannotHold.add(group));
+    }
+
+    private long backOff(int failures) {
+        return Math.min(retryMaxMs, retryFirstMs << Math.min(failures - 1, 15));
+    }
+
+    /**
+     * A member let go of {@code group}: if this host declines it after a failed acquisition, it may
+     * be tried here again now (whoever answered for it may have been that member's host; the count
+     * of failures stays, so a failure again waits longer). Not while one of its interfaces is lost.
+     */
+    boolean releasedElsewhere(String group) {
+        return failedAcquires.containsKey(group) && retry(group);
     }
 
     /** The group is held here: its next failure is the first in a row again. */

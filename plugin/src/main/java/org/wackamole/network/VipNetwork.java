@@ -20,7 +20,8 @@ public interface VipNetwork extends AutoCloseable {
 
     /**
      * Removes every address of the group, prepared ones too. Removing an address already gone is not
-     * an error.
+     * an error. A network that can {@link #handOver} keeps a held group local without answering for
+     * it for a while, as after a hand-over, so that requests in flight are still answered.
      */
     void release(VipGroup group) throws NetworkException;
 

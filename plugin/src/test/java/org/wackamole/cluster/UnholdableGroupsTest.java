@@ -29,18 +29,61 @@ class UnholdableGroupsTest {
     void failedAcquisitionsBackOffDoublingUpToTheLongestWait() {
         String g = a.identity();
         assertThat(groups.acquireFailed(g)).isEqualTo(new UnholdableGroups.Failure(1, 1000, true));
-        assertThat(groups.acquireFailed(g)).as("still declined").isEqualTo(new UnholdableGroups.Failure(2, 2000, false));
         assertThat(groups.declined(List.of())).containsExactly(g);
         assertThat(groups.retry(g)).isTrue();
         assertThat(groups.retry(g)).as("once").isFalse();
         assertThat(groups.declined(List.of())).isEmpty();
+        assertThat(groups.acquireFailed(g)).isEqualTo(new UnholdableGroups.Failure(2, 2000, true));
+        groups.retry(g);
         assertThat(groups.acquireFailed(g).retryMs()).isEqualTo(4000);
         for (int i = 0; i < 40; i++) {
+            groups.retry(g);
             groups.acquireFailed(g);
         }
+        groups.retry(g);
         assertThat(groups.acquireFailed(g).retryMs()).as("bounded, no overflow after many failures").isEqualTo(30_000);
         groups.acquired(g);
+        groups.retry(g);
         assertThat(groups.acquireFailed(g).failures()).as("a success resets the count").isEqualTo(1);
+    }
+
+    /**
+     * Seen on the farm after a split: every member's acquisition was refused by the split-off
+     * member's kernel, so the decline was void and rounds a few ms apart gave the group back each
+     * time; each failure doubled the wait, 30 s within a second. Failures while declined join the
+     * pending retry.
+     */
+    @Test
+    void failuresWhileDeclinedJoinThePendingRetry() {
+        String g = a.identity();
+        assertThat(groups.acquireFailed(g)).isEqualTo(new UnholdableGroups.Failure(1, 1000, true));
+        for (int i = 0; i < 10; i++) {
+            assertThat(groups.acquireFailed(g)).as("a burst of rounds").isEqualTo(new UnholdableGroups.Failure(1, 1000, false));
+        }
+        assertThat(groups.declined(List.of())).containsExactly(g);
+        assertThat(groups.retry(g)).isTrue();
+        assertThat(groups.acquireFailed(g)).as("after the retry: the next wait").isEqualTo(new UnholdableGroups.Failure(2, 2000, true));
+    }
+
+    /** A member that let go of a group this host declines after a failed acquisition: it may be tried at once. */
+    @Test
+    void aReleaseElsewhereEndsTheWaitOfAFailedAcquisition() {
+        String g = a.identity();
+        assertThat(groups.releasedElsewhere(g)).as("not declined").isFalse();
+        groups.acquireFailed(g);
+        groups.retry(g);
+        groups.acquireFailed(g);
+        assertThat(groups.releasedElsewhere(g)).isTrue();
+        assertThat(groups.declined(List.of())).isEmpty();
+        assertThat(groups.releasedElsewhere(g)).as("once").isFalse();
+        assertThat(groups.acquireFailed(g)).as("the count stays: a failure again waits longer")
+                .isEqualTo(new UnholdableGroups.Failure(3, 4000, true));
+
+        groups.interfaceLost("eth1");
+        assertThat(groups.releasedElsewhere(b.identity())).as("declined for its lost interface, not a failure").isFalse();
+        groups.acquireFailed(b.identity());
+        assertThat(groups.releasedElsewhere(b.identity())).as("not while its interface is lost").isFalse();
+        assertThat(groups.declined(List.of())).contains(b.identity());
     }
 
     @Test

@@ -90,16 +90,19 @@ public final class LinuxNetwork implements VipNetwork {
     /** Groups made local on {@code lo} for a hand-over, answering no ARP, not yet acquired. */
     private final Map<String, VipGroup> prepared = new LinkedHashMap<>();
     /**
-     * Groups handed over from here, kept on lo (local, answering no ARP) for {@link #LINGER_MS} so
-     * that requests accepted before the hand-over can still be answered: a socket cannot send from
-     * an address the host no longer has. Removed when the group comes back, at close, or then.
+     * Groups let go of here (handed over or released), kept on lo (local, answering no ARP) for
+     * {@link #LINGER_MS} so that requests accepted before can still be answered: a socket cannot
+     * send from an address the host no longer has. Removed when the group comes back, at close, or then.
      */
     private final Map<String, Linger> lingering = new LinkedHashMap<>();
+    private long lingers;
 
-    private record Linger(VipGroup group, ScheduledFuture<?> timer) {
+    /** {@code timer} null: none could be scheduled (closing); {@code id} tells a timer its own stay from a later one. */
+    private record Linger(VipGroup group, ScheduledFuture<?> timer, long id) {
     }
     /** Longer than Jetty's default graceful stop timeout (5 s): what a stopping server still answers. */
     static final long LINGER_MS = 10_000;
+    private volatile long lingerMs = LINGER_MS;
     private volatile boolean handsOver;
     private final Map<String, List<ScheduledFuture<?>>> schedules = new HashMap<>();
     private final Queue<Runnable> notifyQueue = new ArrayDeque<>();
@@ -254,41 +257,102 @@ public final class LinuxNetwork implements VipNetwork {
 
     /**
      * Points neighbours at the new holder (a gratuitous ARP or an unsolicited neighbour advertisement
-     * per address, naming its MAC), then removes the addresses. Our own watch must not take the
-     * pointing for a foreign claim: the group stops being ours before it goes out.
+     * per address, naming its MAC), then removes the addresses as {@link #release} does, keeping a
+     * copy on lo for requests in flight. Our own watch must not take the pointing for a foreign
+     * claim: the group stops being ours before it goes out.
      */
     @Override
     public synchronized void handOver(VipGroup group, List<String> macs) throws NetworkException {
+        boolean ours = held.containsKey(group.identity());
         redirect(group, macs);
-        // Onto lo first, then off the interface: the host never lacks the address, so a response to
-        // a request accepted before the switch still goes out (its peer's next packets reach the new
-        // holder, which resets the connection: reset at once, never left hanging).
-        Rtnetlink.Link lo = lookup(LOOPBACK);
-        for (VipAddress a : group.addresses()) {
-            try {
-                netlink.add(lo, onLoopback(a));
-            } catch (NetworkException e) {
-                LOG.warn("Could not keep {} on lo for requests in flight: {}", a.address().getHostAddress(), e.getMessage());
-            }
-        }
-        release(group);
-        ScheduledFuture<?> gone = scheduler.schedule(() -> {
-            synchronized (this) {
-                if (!closed && lingering.containsKey(group.identity())) {
-                    endLinger(group, true);
-                }
-            }
-        }, LINGER_MS, TimeUnit.MILLISECONDS);
-        lingering.put(group.identity(), new Linger(group, gone));
+        letGo(group, ours);
     }
 
-    /** Ends the group's stay on lo after a hand-over; {@code remove}: its copy on lo goes (else it is taken over as prepared). */
+    /**
+     * Whether a group let go of keeps a copy on lo for requests in flight: only one that was held
+     * here (its connections may still be open), only while the network is open (the server runs),
+     * and only on a host set up for hand-overs, where an address on lo answers no ARP; elsewhere the
+     * copy would make this host a second responder.
+     */
+    static boolean keepsCopyOnLo(boolean wasHeld, boolean handsOver, boolean closed) {
+        return wasHeld && handsOver && !closed;
+    }
+
+    /**
+     * Takes the group's addresses off their interfaces. One that was held is first put on lo (see
+     * {@link #keepsCopyOnLo}), then removed from the interface, so the host never lacks the address:
+     * a response to a request accepted before still goes out (its peer's next packets reach the new
+     * holder, which resets the connection: reset at once, never left hanging). The copy stays
+     * {@link #LINGER_MS}, until the group comes back here, or until {@link #close}.
+     */
+    private void letGo(VipGroup group, boolean wasHeld) throws NetworkException {
+        forget(group);
+        unprepare(group);
+        endLinger(group, true);
+        boolean kept = false;
+        if (keepsCopyOnLo(wasHeld, handsOver, closed)) {
+            for (VipAddress a : group.addresses()) {
+                try {
+                    netlink.add(lookup(LOOPBACK), onLoopback(a));
+                    kept = true;
+                } catch (NetworkException e) {
+                    LOG.warn("Could not keep {} on lo for requests in flight: {}", a.address().getHostAddress(), e.getMessage());
+                }
+            }
+        }
+        if (kept) {
+            long id = ++lingers;
+            ScheduledFuture<?> gone = null;
+            try {
+                gone = scheduler.schedule(() -> {
+                    synchronized (this) {
+                        Linger current = lingering.get(group.identity());
+                        if (!closed && current != null && current.id() == id) {
+                            endLinger(group, true);
+                        }
+                    }
+                }, lingerMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // close() has begun (it stops the scheduler first): the server no longer serves.
+            }
+            lingering.put(group.identity(), new Linger(group, gone, id));
+            if (gone == null) {
+                endLinger(group, true);
+            }
+        }
+        NetworkException first = null;
+        for (VipAddress a : group.addresses()) {
+            try {
+                netlink.delete(link(a.interfaceName()), a);
+            } catch (MissingInterface gone) {
+                LOG.debug("{}: {}; nothing to remove", a, gone.getMessage());
+            } catch (NetworkException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** For tests: how long a copy on lo stays after the group was let go of (from the next release on). */
+    void lingerFor(long millis) {
+        lingerMs = millis;
+    }
+
+    /** Ends the group's stay on lo after it was let go of; {@code remove}: its copy on lo goes (else it is taken over as prepared). */
     private void endLinger(VipGroup group, boolean remove) {
         Linger linger = lingering.remove(group.identity());
         if (linger == null) {
             return;
         }
-        linger.timer().cancel(false);
+        if (linger.timer() != null) {
+            linger.timer().cancel(false);
+        }
         if (remove) {
             for (VipAddress a : group.addresses()) {
                 try {
@@ -388,29 +452,14 @@ public final class LinuxNetwork implements VipNetwork {
         announceAndSchedule(group);
     }
 
-    /** Removes every address, a prepared copy on lo too; one on an interface that no longer exists is gone already. */
+    /**
+     * Removes every address, a prepared copy on lo too; one on an interface that no longer exists is
+     * gone already. A group held here keeps a copy on lo for requests in flight, as after a
+     * hand-over (see {@link #letGo}).
+     */
     @Override
     public synchronized void release(VipGroup group) throws NetworkException {
-        forget(group);
-        unprepare(group);
-        endLinger(group, true);
-        NetworkException first = null;
-        for (VipAddress a : group.addresses()) {
-            try {
-                netlink.delete(link(a.interfaceName()), a);
-            } catch (MissingInterface gone) {
-                LOG.debug("{}: {}; nothing to remove", a, gone.getMessage());
-            } catch (NetworkException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        letGo(group, held.containsKey(group.identity()));
     }
 
     /** Out of held first: the notifications of our own deletes must not bring the addresses back. */

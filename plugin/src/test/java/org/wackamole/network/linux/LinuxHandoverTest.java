@@ -223,6 +223,88 @@ class LinuxHandoverTest {
         assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain(VIP);
     }
 
+    /**
+     * An outright release (no hand-over: peers silent or not set up) keeps the copy on lo as a
+     * hand-over does: a connection a accepted before is answered after a let go and b took the VIP
+     * (before, the answer could not leave and the client hung until its own timeout). The copy goes
+     * when the group comes back to a, after the linger time, and at close.
+     */
+    @Test
+    void aConnectionAcceptedBeforeAnOutrightReleaseIsStillAnswered() throws Exception {
+        setUpForHandOver("a");
+        setUpForHandOver("b");
+        VipGroup group = group();
+        LinuxNetwork a = open("a");
+        LinuxNetwork b = open("b");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        assertThat(net.inNamespace("b", () -> b.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        a.acquire(group);
+        ServerSocket server = net.inNamespace("a", () -> new ServerSocket(PORT, 10, InetAddress.getByName("0.0.0.0")));
+        opened.add(server);
+        Socket client = net.inNamespace("c", () -> {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(VIP, PORT), 2000);
+            s.setSoTimeout(2000);
+            return s;
+        });
+        opened.add(client);
+        Socket accepted = server.accept();
+        opened.add(accepted);
+
+        a.release(group); // outright: nobody was prepared
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "veth0")).doesNotContain(VIP);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+        b.acquire(group); // release before acquire: b announces, the client moves to b
+        Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> neighbour().contains(net.mac("b")));
+        accepted.getOutputStream().write("late".getBytes());
+        byte[] got = client.getInputStream().readNBytes(4);
+        assertThat(new String(got)).as("the answer of a request accepted before the release").isEqualTo("late");
+
+        // Removal triggers: the group coming back ...
+        b.release(group);
+        a.acquire(group);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain(VIP);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "veth0")).contains(VIP + "/32");
+        // ... the linger time ...
+        a.lingerFor(300);
+        a.release(group);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+        Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !net.exec("a", "ip", "-o", "addr", "show", "dev", "lo").contains(VIP));
+        // ... and close.
+        a.lingerFor(LinuxNetwork.LINGER_MS);
+        a.acquire(group);
+        a.release(group);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+        a.close();
+        assertThat(net.exec("a", "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain(VIP);
+    }
+
+    /**
+     * No copy on lo where it would answer ARP (a host without arp_ignore), nor for a group that was
+     * not held here (a release to be sure, a prepared group given up).
+     */
+    @Test
+    void noCopyOnLoWithoutTheSysctlsOrForAGroupNotHeld() throws Exception {
+        VipGroup group = group();
+        LinuxNetwork a = open("a");
+        assertThat(net.inNamespace("a", () -> a.handoverMode(List.of(group)))).isEqualTo(HandoverMode.RELEASE_BEFORE_ACQUIRE);
+        a.acquire(group);
+        a.release(group);
+        assertThat(net.exec("a", "ip", "-o", "addr", "show")).doesNotContain(VIP);
+
+        setUpForHandOver("b");
+        LinuxNetwork b = open("b");
+        assertThat(net.inNamespace("b", () -> b.handoverMode(List.of(group)))).isEqualTo(HandoverMode.MAKE_BEFORE_BREAK);
+        b.release(group);
+        assertThat(net.exec("b", "ip", "-o", "addr", "show")).doesNotContain(VIP);
+        b.prepare(group);
+        assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "lo")).contains(VIP + "/32");
+        b.release(group);
+        assertThat(net.exec("b", "ip", "-o", "addr", "show")).doesNotContain(VIP);
+    }
+
     /** One connection: the name of the host that answered, or what went wrong. */
     private static String connectOnce() {
         try (Socket s = new Socket()) {
