@@ -1547,7 +1547,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         try {
-            ch.send(new BytesMessage(to, authenticator.seal(ch.getAddress(), WireCodec.encode(m))));
+            ch.send(message(to, authenticator.seal(ch.getAddress(), WireCodec.encode(m))));
         } catch (Exception e) {
             if (!ch.isConnected()) {
                 // Leaving, or between the two halves of a reconnect: the next view starts a round that asks again.
@@ -1556,6 +1556,17 @@ public final class ClusterMember implements AutoCloseable {
                 LOG.warn("Could not send {} to {}: {}", m.getClass().getSimpleName(), to == null ? "all" : to, e.toString());
             }
         }
+    }
+
+    /**
+     * A message of the protocol, past flow control (NO_FC): the protocol thread must never wait for
+     * credits, and its messages are a few hundred bytes a round. In JGroups 5.4.13, UFC's stop() marks
+     * every unicast credit done but keeps it, so after {@link #reconnect} a peer that was in the view
+     * before and after keeps a dead credit: a unicast to it spun in UFC for as long as the peer stayed
+     * in the view (a link flap left this thread there and the member silent, its VIPs on no host).
+     */
+    static Message message(Address to, byte[] payload) {
+        return new BytesMessage(to, payload).setFlag(Message.Flag.NO_FC);
     }
 
     /** Whether this member starts the rounds: the first member of the view not named silent. */
