@@ -251,10 +251,22 @@ public final class FaultInjector {
                 // connections failed, at the probe's resolution, is what the target bounds.
                 f.put("failedConnectTime", verdicts.get(vip).failedProbes() * (double) Observers.PROBE_PERIOD_MILLIS);
             }
-            case INTERFACE_DOWN, INTERFACE_RECREATED -> {
+            case INTERFACE_DOWN -> {
                 long down = marks.get("down");
                 long covered = firstWhere(r, down, (host, s) -> !host.equals(h) && s.linkUp() && s.vips().contains(vip));
                 f.put("coveredElsewhere", covered < 0 ? Double.NaN : (covered - down) / 1e6);
+            }
+            case INTERFACE_RECREATED -> {
+                // Re-created at once, the interface may be back before a peer takes the VIP over: then
+                // its own host serving it again is the recovery, and either host covering it counts.
+                long down = marks.get("down");
+                long lost = firstWhere(r, down, (host, s) -> host.equals(h) && (!s.linkUp() || !s.vips().contains(vip)));
+                long covered = lost < 0 ? down : firstWhere(r, lost, (host, s) -> s.linkUp() && s.vips().contains(vip));
+                f.put("coveredAgain", covered < 0 ? Double.NaN : (covered - down) / 1e6);
+                long elsewhere = firstWhere(r, down, (host, s) -> !host.equals(h) && s.linkUp() && s.vips().contains(vip));
+                if (elsewhere >= 0) {
+                    f.put("coveredElsewhere", (elsewhere - down) / 1e6);
+                }
             }
             default -> {
             }

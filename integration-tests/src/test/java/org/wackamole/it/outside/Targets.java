@@ -88,7 +88,8 @@ public final class Targets {
                             HOST_DEATH_UNCOVERED_MILLIS * bound));
                 }
             }
-            case INTERFACE_DOWN, INTERFACE_RECREATED -> check(m, o, "coveredElsewhere", INTERFACE_COVERED_MILLIS);
+            case INTERFACE_DOWN -> check(m, o, "coveredElsewhere", INTERFACE_COVERED_MILLIS);
+            case INTERFACE_RECREATED -> check(m, o, "coveredAgain", INTERFACE_COVERED_MILLIS);
             case PARTITION, LINK_FLAP -> {
                 if (!everySide) {
                     quorum(m, o);
