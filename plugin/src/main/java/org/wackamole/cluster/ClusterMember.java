@@ -666,7 +666,7 @@ public final class ClusterMember implements AutoCloseable {
         waits.clear();
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncs.viewChanged();
-        silent.viewChanged(newView.getMembers());
+        silent.viewChanged(newView.getMembers(), channel.getAddress(), merge);
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
@@ -1399,6 +1399,7 @@ public final class ClusterMember implements AutoCloseable {
         reports.clear();
         waits.clear();
         future.clear();
+        silent.clear();
         try {
             ch.disconnect();
             ch.connect(config.cluster());

@@ -19,8 +19,8 @@ import org.jgroups.Address;
  * view). That round is decided on the states of the others alone: the silent members hold nothing
  * and are eligible for nothing in it, so their groups are covered at once by the others (what the
  * outside sees when a silent member still has addresses is in the README: the ARP probe refuses an
- * address its host still answers for). The names carry over to the next view, so a failover after
- * a silent member is known does not wait again. A silent member that speaks (its state arrives, it
+ * address its host still answers for). The names carry over to the next view (not to a merged one),
+ * so a failover after a silent member is known does not wait again. A silent member that speaks (its state arrives, it
  * learns from a ROUND that it was named) joins the next round; one that reads a ROUND naming it lets
  * go of everything first, since the others may already hold its groups.
  *
@@ -56,9 +56,26 @@ final class SilentMembers {
         return silent.contains(a);
     }
 
-    /** A new view: the members named silent that are still in it stay so until they speak. */
-    void viewChanged(List<Address> view) {
-        silent.retainAll(view);
+    /**
+     * A new view: the members named silent that are still in it stay so until they speak, but for two.
+     * This member itself: it knows it speaks, and holding itself silent it would never start a round (the
+     * soak saw every member of a view hold itself and the others silent, each waiting for a round from the
+     * next, for 35 s). And every name after a merge: they were given on one side about members that were
+     * silent only because they were in another view (a member paused past detection went without its
+     * peers in the view they had left, and its first round in the merged view made them release everything).
+     */
+    void viewChanged(List<Address> view, Address self, boolean merge) {
+        if (merge) {
+            silent.clear();
+        } else {
+            silent.retainAll(view);
+        }
+        silent.remove(self);
+    }
+
+    /** The member reconnects: what it knew of the view it left says nothing of the one it joins. */
+    void clear() {
+        silent.clear();
     }
 
     /** A valid ROUND's list becomes the agreed one. */

@@ -50,7 +50,7 @@ class SilentMembersTest {
         assertThat(SilentMembers.speaking(VIEW, s.silent())).containsExactly(VIEW.get(1), VIEW.get(3));
         // VIEW[1] died: the next view keeps VIEW[0] and VIEW[2] silent, so its first round goes without them at once.
         List<Address> next = List.of(VIEW.get(0), VIEW.get(2), VIEW.get(3));
-        s.viewChanged(next);
+        s.viewChanged(next, VIEW.get(3), false);
         assertThat(s.silent()).containsExactly(VIEW.get(0), VIEW.get(2));
         assertThat(SilentMembers.coordinator(next, s.silent())).isEqualTo(VIEW.get(3));
         assertThat(SilentMembers.ranks(next, s.silent())).containsExactly(0, 1);
@@ -58,5 +58,37 @@ class SilentMembersTest {
         assertThat(s.spoke(VIEW.get(2))).as("once").isFalse();
         assertThat(s.add(List.of(VIEW.get(0), VIEW.get(3)))).as("newly named").containsExactly(VIEW.get(3));
         assertThat(SilentMembers.ofRanks(next, List.of(2, 7))).isEqualTo(Set.of(VIEW.get(3)));
+    }
+
+    /**
+     * The soak's stall: a member paused past detection went without its peers in the view they had left;
+     * in the merged view its round named them silent, they adopted it, and then each held itself and the
+     * others silent and waited for a round from the next, for good.
+     */
+    @Test
+    void aMemberNeverCarriesItselfSilentIntoTheNextView() {
+        SilentMembers s = new SilentMembers();
+        s.adopt(VIEW, List.of(0, 1)); // a round from VIEW[2] named VIEW[0] and this member, VIEW[1]
+        assertThat(SilentMembers.coordinator(VIEW, s.silent())).isEqualTo(VIEW.get(2));
+        List<Address> next = List.of(VIEW.get(0), VIEW.get(1), VIEW.get(3)); // VIEW[2] left
+        s.viewChanged(next, VIEW.get(1), false);
+        assertThat(s.silent()).containsExactly(VIEW.get(0));
+        assertThat(SilentMembers.coordinator(next, s.silent())).as("it starts the rounds itself").isEqualTo(VIEW.get(1));
+        // Named silent by everyone it knows of, it still finds a coordinator in itself, never a silent member.
+        s.add(List.of(VIEW.get(3)));
+        s.viewChanged(next, VIEW.get(1), false);
+        assertThat(SilentMembers.coordinator(next, s.silent())).isEqualTo(VIEW.get(1));
+    }
+
+    @Test
+    void aMergeForgetsTheNamesGivenOnEitherSide() {
+        SilentMembers s = new SilentMembers();
+        s.adopt(VIEW, List.of(1, 2)); // VIEW[0], alone in a view the others had left, went without them
+        s.viewChanged(VIEW, VIEW.get(0), true);
+        assertThat(s.silent()).isEmpty();
+        assertThat(SilentMembers.coordinator(VIEW, s.silent())).isEqualTo(VIEW.get(0));
+        s.adopt(VIEW, List.of(3));
+        s.clear(); // reconnecting
+        assertThat(s.silent()).isEmpty();
     }
 }
