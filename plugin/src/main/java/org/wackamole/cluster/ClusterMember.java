@@ -684,7 +684,20 @@ public final class ClusterMember implements AutoCloseable {
             requestRound("resync after a pause"); // a view, even a fresh one, says nothing of what is still queued
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
+        reannounceKept();
         publish();
+    }
+
+    /**
+     * What we keep across a view change we announce again. A member that left or joined our view may
+     * have announced it in a view we did not share (each side of a partition covers every VIP; a member
+     * excluded unawares held its own), and its release, sent in that view, never reaches us: a client
+     * whose neighbour entry names that member's MAC would stay on it until the entry expired (the soak:
+     * an IPv6 VIP unanswered for 38 s after a heal whose merge was cut short by an exclusion). A few
+     * frames per view change; the re-announcements of a merge's winners after the losers' RELEASED stay.
+     */
+    private void reannounceKept() {
+        List.copyOf(held).forEach(this::announce);
     }
 
     /**

@@ -60,6 +60,28 @@ class ClusterScenariosTest {
         }
     }
 
+    /**
+     * A member that keeps its VIPs across a view change announces them again: the member that left may
+     * have announced them in a view we never shared, and clients would stay on its MAC.
+     */
+    @Test
+    void membersAnnounceWhatTheyKeepAtAViewChange() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n, "wackamole.prefer", farm.pool.get(List.of("a", "b", "c").indexOf(n)));
+            }
+            farm.awaitSettled(SETTLE);
+            long before = farm.log.events().stream().mapToLong(NetworkLog.Event::seq).max().orElse(0);
+            farm.kill("c");
+            farm.awaitSettled(SETTLE);
+            List<NetworkLog.Event> after = farm.log.events().stream().filter(e -> e.seq() > before).toList();
+            assertThat(after).as("a keeps and announces its VIP").anyMatch(e -> "a".equals(e.member())
+                    && e.kind() == NetworkLog.Kind.ANNOUNCE && farm.pool.get(0).equals(e.subject()));
+            assertThat(after).as("b keeps and announces its VIP").anyMatch(e -> "b".equals(e.member())
+                    && e.kind() == NetworkLog.Kind.ANNOUNCE && farm.pool.get(1).equals(e.subject()));
+        }
+    }
+
     @Test
     void aLoneMemberWaitsForMaturity() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(4, Map.of("wackamole.mature", "1s"))) {
