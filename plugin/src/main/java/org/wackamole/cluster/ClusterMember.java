@@ -654,7 +654,6 @@ public final class ClusterMember implements AutoCloseable {
         }
         boolean merge = newView instanceof MergeView;
         List<Address> before = view == null ? null : view.getMembers();
-        ViewKey shared = viewKey;
         view = newView;
         viewKey = keyOf(newView);
         viewNanos = System.nanoTime();
@@ -672,7 +671,6 @@ public final class ClusterMember implements AutoCloseable {
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
         checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList(), newView.getMembers());
-        tellExcluded(shared, before, newView.getMembers());
         notClaiming.retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
@@ -693,38 +691,11 @@ public final class ClusterMember implements AutoCloseable {
      * have announced it in a view we did not share (each side of a partition covers every VIP; a member
      * excluded unawares held its own), and its release, sent in that view, never reaches us: a client
      * whose neighbour entry names that member's MAC would stay on it until the entry expired (the soak:
-     * an IPv6 VIP unanswered for 38 s after a heal whose merge was cut short by an exclusion). A few
+     * an IPv6 VIP unanswered for 38 s after a heal whose merge was cut short by another view change). A few
      * frames per view change; the re-announcements of a merge's winners after the losers' RELEASED stay.
      */
     private void reannounceKept() {
         List.copyOf(held).forEach(this::announce);
-    }
-
-    /**
-     * A member that left our view may not know it: a host on a lossy link that JGroups excluded keeps the
-     * old view (on TCP it no longer gets our heartbeats, and our answers refute its suspicions of us) and
-     * its VIPs, until MERGE3, while we take them now. The coordinator tells each, in the view they last
-     * shared, so that it lets go ({@link #onExcluded}). One message each; a dead member never reads it.
-     * Members that asked for no share (leaving, drained) hold nothing to let go of.
-     */
-    private void tellExcluded(ViewKey shared, List<Address> before, List<Address> members) {
-        if (shared == null || before == null || !isCoordinator()) {
-            return;
-        }
-        for (Address a : before) {
-            if (!members.contains(a) && !notClaiming.contains(a)) {
-                send(a, new WireMessage.Excluded(shared, 0, viewKey));
-            }
-        }
-    }
-
-    /**
-     * A member of our view installed one without us: its side covers our VIPs now. We let go at once and
-     * join again, rather than hold beside them until a merge (the lossy host's two holders on the TCP farm).
-     */
-    private void onExcluded(Address src, WireMessage.Excluded e) {
-        LOG.warn("{} installed view {} without me: releasing everything and joining again", src, e.by());
-        reconnect("excluded by " + src + " from view " + e.by());
     }
 
     /**
@@ -824,8 +795,6 @@ public final class ClusterMember implements AutoCloseable {
             onPrepared(src, p);
         } else if (m instanceof WireMessage.RoundRequest r) {
             onRoundRequest(r);
-        } else if (m instanceof WireMessage.Excluded e) {
-            onExcluded(src, e);
         }
         publish();
     }

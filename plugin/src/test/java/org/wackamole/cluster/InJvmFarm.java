@@ -366,16 +366,6 @@ final class InJvmFarm implements AutoCloseable {
         }
     }
 
-    /**
-     * The others stop hearing {@code name} above discovery while it still hears them: they exclude it, and it,
-     * hearing their heartbeats, keeps the view it had (a host whose outbound traffic is lost; on the TCP farm
-     * under loss, the excluded host's suspicions of its peers are refuted by their answers).
-     */
-    void muffle(String name) {
-        Address muffled = nodes.get(name).address();
-        live().stream().filter(o -> !o.name.equals(name)).forEach(o -> o.split.addIgnoreMember(muffled));
-    }
-
     void heal() {
         live().forEach(n -> n.split.resetIgnoredMembers());
         live().forEach(n -> n.discard.resetIgnoredMembers());

@@ -47,29 +47,6 @@ class SplitScenariosTest {
         }
     }
 
-    /**
-     * The others stop hearing c; c still hears them. They exclude it and take its group; c, never suspecting
-     * them, would keep its view and its group beside theirs for good (no merge can cross the one-way cut).
-     * The new view's coordinator tells c, in the view they last shared, that it was left out: c lets go and
-     * joins again (as a new member, which the cut, made for its former address, lets through).
-     */
-    @Test
-    void aMemberExcludedWithoutKnowingItLetsGoWhenTold() throws Exception {
-        try (InJvmFarm farm = new InJvmFarm(3)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n, "wackamole.prefer", farm.pool.get(List.of("a", "b", "c").indexOf(n)));
-            }
-            farm.awaitSettled(SETTLE);
-            farm.muffle("c");
-            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-                    assertThat(farm.nodes.get("a").member.status().members()).as("a's view").hasSize(2));
-            farm.awaitSettled(SETTLE);
-            farm.heal();
-            farm.awaitSettled(SETTLE);
-            assertDoubleHoldsAtMost(farm, SPLIT_DOUBLE_MS);
-        }
-    }
-
     /** The TCP stack's failure on the farm: the coordinator's host dies and the two survivors starve at once. */
     @Test
     void survivorsThatSplitAfterTheCoordinatorsHostDiedLeaveOneHolder() throws Exception {

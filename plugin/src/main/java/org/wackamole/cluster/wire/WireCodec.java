@@ -33,8 +33,6 @@ public final class WireCodec {
     static final int TYPE_RELEASED = 3;
     static final int TYPE_ROUND_REQUEST = 4;
     static final int TYPE_PREPARED = 5;
-    /** New in version 3's lifetime: a member of an earlier release of it refuses it as malformed (counted, and ignored). */
-    static final int TYPE_EXCLUDED = 6;
 
     static final int MAX_STRING = 1024;
     /**
@@ -101,12 +99,6 @@ public final class WireCodec {
             header(out, r);
             out.string(r.reason());
             out.int64(r.resync());
-        } else if (message instanceof WireMessage.Excluded e) {
-            out.b(TYPE_EXCLUDED);
-            header(out, e);
-            out.int64(e.by().creatorHigh());
-            out.int64(e.by().creatorLow());
-            out.varlong(e.by().id());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -166,7 +158,6 @@ public final class WireCodec {
             case TYPE_RELEASED -> message = new WireMessage.Released(view, round, in.strings());
             case TYPE_PREPARED -> message = new WireMessage.Prepared(view, round, in.strings(), in.strings());
             case TYPE_ROUND_REQUEST -> message = new WireMessage.RoundRequest(view, round, in.string(), in.int64());
-            case TYPE_EXCLUDED -> message = new WireMessage.Excluded(view, round, new ViewKey(in.int64(), in.int64(), in.varlong()));
             default -> throw new MalformedMessageException("unknown type " + type);
         }
         if (in.remaining() != 0) {

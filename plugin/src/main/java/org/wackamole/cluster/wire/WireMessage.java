@@ -111,16 +111,6 @@ public sealed interface WireMessage {
     }
 
     /**
-     * From the coordinator of a newer view, to a member it left out, in the view they last shared: that
-     * member was excluded without knowing it (a lossy link: it still has that view) and must let go,
-     * since the newer view's members cover its VIPs now.
-     *
-     * @param by the view that leaves the receiver out
-     */
-    record Excluded(ViewKey view, int round, ViewKey by) implements WireMessage {
-    }
-
-    /**
      * To the coordinator: please start a round (maturity reached, drain, resume, rebalance).
      *
      * @param resync 0, or a token the next round names in {@link Round#resyncs()} (a member that was

@@ -32,7 +32,6 @@ class WireCodecTest {
                 new WireMessage.RoundRequest(VIEW, 9, "drain"),
                 new WireMessage.Round(VIEW, 5, 0, 0, List.of(1L, -7L, Long.MAX_VALUE)),
                 new WireMessage.RoundRequest(VIEW, 3, "resync after a pause", -42L),
-                new WireMessage.Excluded(VIEW, 0, new ViewKey(-7L, 8L, 43)),
                 new WireMessage.Round(VIEW, 6, 1, 2, List.of(), List.of(0, 3, 1_000), List.of("0:198.51.100.10", "3:2001:db8::1")),
                 new WireMessage.State(VIEW, 6, "web3", true, true, 2, 11, List.of(), List.of("198.51.100.10"), List.of(), List.of(), false,
                         1, true, List.of("vips=4 groups #0a1b2c3d", "partition=all", "interfaces=veth0")));
