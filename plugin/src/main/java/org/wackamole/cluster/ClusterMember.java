@@ -194,6 +194,13 @@ public final class ClusterMember implements AutoCloseable {
     private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
     /** partition=all: whether our view may be, or is, the smaller side of a split ({@link SplitWatch}). */
     private final SplitWatch<Address> split = new SplitWatch<>();
+    /**
+     * The members of the view we left to reconnect (ourselves as we were not among them): the next view
+     * is judged against them by the split rule. A JOIN that goes unanswered (loss, a cut that lets our
+     * requests out) ends in a view of our own, where we would otherwise claim the whole pool beside the
+     * farm until MERGE3 (the TCP soak: 12-26 s of two holders after a reconnect).
+     */
+    private List<Address> rejoinedFrom;
     /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
     private boolean clusterInterfaceLost;
     /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
@@ -525,6 +532,11 @@ public final class ClusterMember implements AutoCloseable {
         call(() -> null);
     }
 
+    /** For tests: reconnect as after an interface loss or an unconfirmed pause. */
+    void rejoin(String why) {
+        submit(() -> reconnect(why));
+    }
+
     /** For tests that simulate a crash: stop the protocol thread without releasing anything. */
     void halt() {
         shutdownLoop();
@@ -653,7 +665,8 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         boolean merge = newView instanceof MergeView;
-        List<Address> before = view == null ? null : view.getMembers();
+        List<Address> before = view != null ? view.getMembers() : rejoinedFrom;
+        rejoinedFrom = null;
         view = newView;
         viewKey = keyOf(newView);
         viewNanos = System.nanoTime();
@@ -1407,6 +1420,8 @@ public final class ClusterMember implements AutoCloseable {
         }
         LOG.warn("Reconnecting to cluster '{}': {}", config.cluster(), why);
         releaseAll("reconnecting");
+        Address self = ch.getAddress();
+        rejoinedFrom = view == null ? null : view.getMembers().stream().filter(a -> !a.equals(self)).toList();
         view = null;
         viewKey = null;
         reports.clear();

@@ -366,6 +366,12 @@ final class InJvmFarm implements AutoCloseable {
         }
     }
 
+    /** {@code name} stops hearing the others above discovery while they still hear it. */
+    void deafen(String name) {
+        Node n = nodes.get(name);
+        live().stream().filter(o -> o != n).forEach(o -> n.split.addIgnoreMember(o.address()));
+    }
+
     void heal() {
         live().forEach(n -> n.split.resetIgnoredMembers());
         live().forEach(n -> n.discard.resetIgnoredMembers());

@@ -47,6 +47,28 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * A member that reconnects (its interface came back; no round confirmed the view after a pause) and
+     * whose JOIN's answer never reaches it ends up alone in a view of its own, mature: judged by nothing it
+     * took the whole pool beside the farm (the TCP soak: 12-26 s of two holders until MERGE3). Judged
+     * against the view it left, it is the smaller side: it holds nothing until a view joins them.
+     */
+    @Test
+    void aMemberWhoseRejoinGoesUnansweredHoldsNothingBesideTheFarm() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            for (String n : List.of("a", "b", "c")) {
+                farm.start(n, "wackamole.prefer", farm.pool.get(List.of("a", "b", "c").indexOf(n)));
+            }
+            farm.awaitSettled(SETTLE);
+            farm.deafen("c");
+            farm.nodes.get("c").member.rejoin("a test's reconnect");
+            awaitSides(farm, "c", Set.of("a", "b"));
+            farm.heal();
+            farm.awaitSettled(SETTLE);
+            assertDoubleHoldsAtMost(farm, SPLIT_DOUBLE_MS);
+        }
+    }
+
     /** The TCP stack's failure on the farm: the coordinator's host dies and the two survivors starve at once. */
     @Test
     void survivorsThatSplitAfterTheCoordinatorsHostDiedLeaveOneHolder() throws Exception {
