@@ -101,6 +101,7 @@ public final class ClusterMember implements AutoCloseable {
     /** Such a view asks again after this, then twice as long each time up to {@link #SPLIT_RECHECK_MAX_MS}: a late answer, a side that died. */
     private static final long SPLIT_RECHECK_MS = 250;
     private static final long SPLIT_RECHECK_MAX_MS = 4000;
+    private static final long REJOIN_GRACE_MS = 2000;
     /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
@@ -201,6 +202,12 @@ public final class ClusterMember implements AutoCloseable {
      * farm until MERGE3 (the TCP soak: 12-26 s of two holders after a reconnect).
      */
     private List<Address> rejoinedFrom;
+    /**
+     * When we last reconnected. For {@link #REJOIN_GRACE_MS} after it, discovery's silence is no sign of
+     * death: on the TCP farm a rejoined member heard no answer in its first 500 ms (its connections were
+     * being made again), took every VIP in a view of its own and yielded 250 ms later.
+     */
+    private long rejoinedNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
     /** The interface carrying the cluster's traffic is down or gone: silence from the departed proves nothing. */
     private boolean clusterInterfaceLost;
     /** Members whose latest state asked for no share (leaving, drained): their departure splits nothing. */
@@ -752,7 +759,8 @@ public final class ClusterMember implements AutoCloseable {
         }
         List<Address> last = split.reference();
         // A wait cut short by answers that decided says nothing of the members that had not answered yet.
-        SplitWatch.Answer<Address> answer = split.answered(members, answers, waited && !clusterInterfaceLost);
+        SplitWatch.Answer<Address> answer = split.answered(members, answers,
+                waited && !clusterInterfaceLost && System.nanoTime() - rejoinedNanos > TimeUnit.MILLISECONDS.toNanos(REJOIN_GRACE_MS));
         LOG.debug("Discovery answered {}; alive as far as known: {}", answers, answer.alive());
         switch (answer.change()) {
             case YIELD -> {
@@ -1422,6 +1430,7 @@ public final class ClusterMember implements AutoCloseable {
         releaseAll("reconnecting");
         Address self = ch.getAddress();
         rejoinedFrom = view == null ? null : view.getMembers().stream().filter(a -> !a.equals(self)).toList();
+        rejoinedNanos = System.nanoTime();
         view = null;
         viewKey = null;
         reports.clear();

@@ -77,7 +77,9 @@ final class SplitWatch<A> {
             change = yields ? Change.NONE : Change.YIELD;
             asking = false;
             yields = true;
-        } else if (asking || yields) {
+        } else if ((asking || yields) && (silenceCounts || fresh.keySet().containsAll(departed))) {
+            // A round whose silence proves nothing (cut short, the interface down, a rejoin just made)
+            // decides only once every departed member answered; until then the member waits as it was.
             change = Change.TAKE_OVER;
             asking = false;
             yields = false;

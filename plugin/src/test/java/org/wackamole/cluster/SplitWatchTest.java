@@ -87,4 +87,26 @@ class SplitWatchTest {
         assertThat(step.departed()).isEmpty();
         assertThat(watch.mayAcquire()).isTrue();
     }
+
+    /**
+     * A round whose silence proves nothing (the member just rejoined and its JOIN went unanswered, its
+     * cluster interface is down) does not take over: on the TCP soak a rejoined member alone in its view
+     * heard no discovery answer in its first 500 ms, took every VIP, and yielded 250 ms later.
+     */
+    @Test
+    void silenceThatProvesNothingTakesNothingOver() {
+        SplitWatch<String> watch = new SplitWatch<>();
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h1b"), true);
+        assertThat(watch.mayAcquire()).isFalse();
+        assertThat(watch.answered(List.of("h1b"), Map.of(), false).change()).isEqualTo(SplitWatch.Change.NONE);
+        assertThat(watch.mayAcquire()).as("still asking").isFalse();
+        assertThat(watch.answered(List.of("h1b"), Map.of("h2", true, "h3", false), false).change()).isEqualTo(SplitWatch.Change.YIELD);
+        // A round that heard every departed member decides even when cut short: h1 and h2 answer as the
+        // coordinators of two sides of one, each smaller than h3 and h4 together.
+        SplitWatch<String> four = new SplitWatch<>();
+        four.viewChanged(List.of("h1", "h2", "h3", "h4"), List.of("h3", "h4"), true);
+        assertThat(four.mayAcquire()).isFalse();
+        assertThat(four.answered(List.of("h3", "h4"), Map.of("h1", true, "h2", true), false).change())
+                .isEqualTo(SplitWatch.Change.TAKE_OVER);
+    }
 }
