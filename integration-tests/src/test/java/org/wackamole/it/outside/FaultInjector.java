@@ -213,8 +213,11 @@ public final class FaultInjector {
                 if (takeover >= 0 && takeover < cont) {
                     f.put("detection", (takeover - stop) / 1e6);
                 }
-                long gone = verdicts.values().stream().mapToLong(v -> v.doubleEndAfter(cont)).max().orElse(cont);
-                f.put("sigcontToGone", (gone - cont) / 1e6);
+                // The paused host's own addresses: the first sample after SIGCONT in which it holds nothing that
+                // another host holds too (a double holding elsewhere, left by an earlier fault, is not its).
+                long gone = firstWhere(r, cont, (host, s) -> host.equals(h) && s.vips().stream().noneMatch(v -> JettyFarm.HOSTS.stream()
+                        .anyMatch(o -> !o.equals(h) && stateAt(r, o, s.nanos()).vips().contains(v))));
+                f.put("sigcontToGone", gone < 0 ? Double.NaN : (gone - cont) / 1e6);
             }
             case KILL -> {
                 long kill = marks.get("kill");
