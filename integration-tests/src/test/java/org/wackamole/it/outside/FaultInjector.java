@@ -213,11 +213,9 @@ public final class FaultInjector {
                 if (takeover >= 0 && takeover < cont) {
                     f.put("detection", (takeover - stop) / 1e6);
                 }
-                // The paused host's own addresses: the first sample after SIGCONT in which it holds nothing that
+                // The paused host's own addresses: the first moment from SIGCONT on at which it holds nothing that
                 // another host holds too (a double holding elsewhere, left by an earlier fault, is not its).
-                long gone = firstWhere(r, cont, (host, s) -> host.equals(h) && s.vips().stream().noneMatch(v -> JettyFarm.HOSTS.stream()
-                        .anyMatch(o -> !o.equals(h) && stateAt(r, o, s.nanos()).vips().contains(v))));
-                f.put("sigcontToGone", gone < 0 ? Double.NaN : (gone - cont) / 1e6);
+                f.put("sigcontToGone", (pausedHostClear(r, h, cont) - cont) / 1e6);
             }
             case KILL -> {
                 long kill = marks.get("kill");
@@ -275,6 +273,23 @@ public final class FaultInjector {
             }
         }
         return f;
+    }
+
+    /**
+     * The first moment at or after {@code from} (itself, or a change of any host after it) at which {@code h}
+     * holds no VIP another host holds. The watcher records changes only, and a member that lets go at once
+     * may do so before the test thread notes the SIGCONT: its state in force at {@code from} counts.
+     */
+    private static long pausedHostClear(Recording r, String h, long from) {
+        java.util.TreeSet<Long> moments = new java.util.TreeSet<>(List.of(from));
+        r.samples().values().forEach(l -> l.stream().mapToLong(HostSample::nanos).filter(t -> t >= from).forEach(moments::add));
+        for (long t : moments) {
+            if (stateAt(r, h, t).vips().stream().noneMatch(v -> JettyFarm.HOSTS.stream()
+                    .anyMatch(o -> !o.equals(h) && stateAt(r, o, t).vips().contains(v)))) {
+                return t;
+            }
+        }
+        return moments.last();
     }
 
     private static HostSample stateAt(Recording r, String host, long t) {
