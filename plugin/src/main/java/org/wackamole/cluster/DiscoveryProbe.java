@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.jgroups.Address;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.PingData;
 import org.jgroups.util.Responses;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ final class DiscoveryProbe {
         Thread probe = new Thread(() -> {
             Set<String> strangers = new TreeSet<>();
             try {
+                // An initial discovery, done at the first coordinator's answer: one stranger is enough here.
                 Object r = ch.down(new Event(Event.FIND_INITIAL_MBRS, waitMs));
                 if (r instanceof Responses responses) {
                     responses.waitFor(waitMs);
@@ -55,9 +57,10 @@ final class DiscoveryProbe {
 
     /**
      * Who answers discovery, with whether each answered as a coordinator, as soon as {@code enough} says the
-     * answers so far settle the question, or when {@code waitMs} is over. Discovery's own wait ends at the
-     * first coordinator's answer, so the answers are read as they come in, every few milliseconds.
-     * {@code then} also learns whether the whole wait passed: only then does a missing answer mean silence.
+     * answers so far settle the question, or when {@code waitMs} is over; read as they come in, every few
+     * milliseconds ({@link #find}: with an initial discovery the followers of a side went missing and the split
+     * rule counted that side too small). {@code then} also learns whether the whole wait passed: only then does a
+     * missing answer mean silence.
      */
     static void answers(JChannel ch, long waitMs, String threadName, Logger log,
                         Predicate<Map<Address, Boolean>> enough, BiConsumer<Map<Address, Boolean>, Boolean> then) {
@@ -66,8 +69,8 @@ final class DiscoveryProbe {
             boolean waited = false;
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
             try {
-                Object r = ch.down(new Event(Event.FIND_INITIAL_MBRS, waitMs));
-                if (r instanceof Responses responses) {
+                Responses responses = find(ch, waitMs);
+                if (responses != null) {
                     while (true) {
                         for (PingData d : responses) {
                             if (d.getAddress() != null) {
@@ -94,5 +97,14 @@ final class DiscoveryProbe {
         }, threadName);
         probe.setDaemon(true);
         probe.start();
+    }
+
+    /**
+     * Asks every member discovery knows of, collecting every answer for {@code waitMs}. Not an initial discovery:
+     * that one is done at the first coordinator's answer, and JGroups then drops the answers still coming.
+     */
+    private static Responses find(JChannel ch, long waitMs) {
+        Discovery discovery = ch.getProtocolStack().findProtocol(Discovery.class);
+        return discovery == null ? null : discovery.findMembers(null, false, false, waitMs);
     }
 }
