@@ -67,10 +67,7 @@ class ClusterScenariosTest {
     @Test
     void membersAnnounceWhatTheyKeepAtAViewChange() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(3)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n, "wackamole.prefer", farm.pool.get(List.of("a", "b", "c").indexOf(n)));
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
             long before = farm.log.events().stream().mapToLong(NetworkLog.Event::seq).max().orElse(0);
             farm.kill("c");
             farm.awaitSettled(SETTLE);
@@ -127,10 +124,7 @@ class ClusterScenariosTest {
     @Test
     void killWithTheHostAliveLeavesAStaleHolderUntilTheCleanUp() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             java.util.Set<String> bHeld = farm.nodes.get("b").network.held();
             farm.kill("b");
             assertThat(farm.nodes.get("b").network.held()).as("a killed process's addresses stay on its host").isEqualTo(bHeld);
@@ -146,10 +140,7 @@ class ClusterScenariosTest {
     void withoutCleanUpAKilledHostIsAStaleHolderUntilItsNextStart() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
             farm.cleanupAfterKill = null;
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             farm.kill("b");
             org.awaitility.Awaitility.await().atMost(SETTLE).until(() ->
                     farm.nodes.get("a").network.held().size() + farm.nodes.get("c").network.held().size() == 6);
@@ -169,10 +160,7 @@ class ClusterScenariosTest {
     @Test
     void hostDeathIsCoveredWithoutAStaleHolder() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             farm.killHost("a"); // the coordinator
             assertThat(farm.nodes.get("a").network.held()).isEmpty();
             farm.awaitSettled(SETTLE);
@@ -187,10 +175,7 @@ class ClusterScenariosTest {
     @org.junit.jupiter.api.RepeatedTest(10)
     void gracefulLeaveReleasesFirst() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             int before = farm.log.size();
             farm.leave("b");
             farm.awaitSettled(SETTLE);
@@ -247,10 +232,7 @@ class ClusterScenariosTest {
     @Test
     void quorumMinorityHoldsNothing() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6, Map.of("wackamole.partition", "quorum", "wackamole.quorum", "2"))) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             List<List<String>> split = List.of(List.of("a", "b"), List.of("c"));
             farm.partition(split);
             farm.awaitSettled(SETTLE, split);
@@ -265,10 +247,7 @@ class ClusterScenariosTest {
     @Test
     void drainAndResume() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             farm.nodes.get("b").member.drain();
             farm.awaitSettled(SETTLE);
             assertThat(farm.nodes.get("b").network.held()).isEmpty();
@@ -305,10 +284,7 @@ class ClusterScenariosTest {
     @Test
     void aMemberThatMissesAStateAsksForAnotherRound() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             // c loses b's state of the next round for good (retransmissions included).
             java.util.concurrent.atomic.AtomicInteger lostRound = new java.util.concurrent.atomic.AtomicInteger(-1);
             org.jgroups.Address b = farm.nodes.get("b").address();

@@ -24,11 +24,11 @@ import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.DROP;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.stack.Protocol;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.PING;
 import org.jgroups.protocols.UNICAST3;
@@ -138,6 +138,22 @@ final class InJvmFarm implements AutoCloseable {
     }
 
     /** Starts a process on host {@code name}: a new host, or the next process of one whose process is gone. */
+    /** Starts the named members with the farm's settings and waits until they settle. */
+    void startSettled(Duration settle, String... names) throws Exception {
+        for (String n : names) {
+            start(n);
+        }
+        awaitSettled(settle);
+    }
+
+    /** Starts the named members, the i-th preferring the pool's i-th group, and waits until they settle. */
+    void startEachPreferringItsOwn(Duration settle, String... names) throws Exception {
+        for (int i = 0; i < names.length; i++) {
+            start(names[i], "wackamole.prefer", pool.get(i));
+        }
+        awaitSettled(settle);
+    }
+
     Node start(String name, String... settings) throws Exception {
         Node previous = nodes.get(name);
         if (previous != null && previous.alive) {
@@ -364,6 +380,24 @@ final class InJvmFarm implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Cuts two members apart above discovery while both still hear the others: the partial cut a lossy
+     * host's TCP connections make, where each of the two excludes the other and a third sits in both views.
+     */
+    void cut(String one, String other) {
+        nodes.get(one).split.addIgnoreMember(nodes.get(other).address());
+        nodes.get(other).split.addIgnoreMember(nodes.get(one).address());
+    }
+
+    /**
+     * The others stop hearing {@code name} above discovery while it still hears them: they exclude it, and
+     * it, hearing their heartbeats, never suspects anyone and keeps its view (excluded unawares).
+     */
+    void mute(String name) {
+        Node n = nodes.get(name);
+        live().stream().filter(o -> o != n).forEach(o -> o.split.addIgnoreMember(n.address()));
     }
 
     /** {@code name} stops hearing the others above discovery while they still hear it. */

@@ -61,10 +61,7 @@ class MembersThatCannotStallTest {
     @Test
     void aBareChannelInTheViewDoesNotStallFailover() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             JChannel x = farm.joinBare("x");
             Awaitility.await().atMost(SETTLE).until(() -> farm.nodes.get("a").member.status().members().contains("x"));
             awaitSilentReported(farm, "x", List.of("a", "b", "c"));
@@ -92,10 +89,7 @@ class MembersThatCannotStallTest {
     void aSilentCoordinatorIsGoneWithout() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
             JChannel x = farm.joinBare("x");
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             assertThat(x.getView().getCoord()).as("x coordinates the JGroups view").isEqualTo(x.getAddress());
             assertThat(farm.nodes.get("b").member.status().coordinator()).as("who starts the rounds").isEqualTo("a");
             assertThat(farm.nodes.get("c").member.status().silentMembers()).containsExactly("x");
@@ -220,10 +214,7 @@ class MembersThatCannotStallTest {
     @Test
     void aHungMemberKeepsItsGroupsAndDoesNotStallFailover() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(6)) {
-            for (String n : List.of("a", "b", "c")) {
-                farm.start(n);
-            }
-            farm.awaitSettled(SETTLE);
+            farm.startSettled(SETTLE, "a", "b", "c");
             Set<String> bHeld = farm.nodes.get("b").network.held();
             farm.nodes.get("b").member.halt();
             farm.kill("c");
