@@ -1,6 +1,7 @@
 package org.wackamole.cluster;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -102,6 +104,8 @@ public final class ClusterMember implements AutoCloseable {
     private static final long SPLIT_RECHECK_MS = 250;
     private static final long SPLIT_RECHECK_MAX_MS = 4000;
     private static final long REJOIN_GRACE_MS = 2000;
+    /** A member that reports another view for this long is in it: views settle within GMS's 500 ms ack wait. */
+    private static final long VIEW_REPORT_GRACE_MS = 600;
     /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
@@ -195,6 +199,17 @@ public final class ClusterMember implements AutoCloseable {
     private final Resyncs resyncs = new Resyncs(new java.util.Random(), WireCodec.MAX_RESYNCS);
     /** partition=all: whether our view may be, or is, the smaller side of a split ({@link SplitWatch}). */
     private final SplitWatch<Address> split = new SplitWatch<>();
+    /** Counts the split rule's checks: a discovery answer is for the check that asked, not a later one. */
+    private long splitAsk;
+    /**
+     * Silent members of the view that discovery shows on another side of a split: they hold what that side's
+     * rule gives them and let go by it, and their RELEASED goes to their own view, so a round does not wait for it.
+     */
+    private Set<Address> speaksElsewhere = Set.of();
+    /** Members of our view whose MERGE3 INFO reports another view ({@link ViewReports}): they are not with us. */
+    private final Set<Address> inOtherViews = new LinkedHashSet<>();
+    /** Members of our view whose last INFO reported another view, with that view and when it was first reported. */
+    private final Map<Address, Map.Entry<org.jgroups.ViewId, Long>> reportedOtherView = new HashMap<>();
     /**
      * The members of the view we left to reconnect (ourselves as we were not among them): the next view
      * is judged against them by the split rule. A JOIN that goes unanswered (loss, a cut that lets our
@@ -318,6 +333,10 @@ public final class ClusterMember implements AutoCloseable {
                 onMessage(msg);
             }
         });
+        ViewReports viewReports = ch.getProtocolStack().findProtocol(ViewReports.class);
+        if (viewReports != null) {
+            viewReports.listener((src, id) -> submit(() -> onViewReport(src, id)));
+        }
         channel = ch;
         pauses = new PauseDetector(PauseDetector.thresholdFor(ch.getProtocolStack()), System::nanoTime);
         startTicker();
@@ -687,10 +706,13 @@ public final class ClusterMember implements AutoCloseable {
         LOG.info("{} view {}: {}", merge ? "Merged" : "New", newView.getViewId(), newView.getMembers());
         resyncs.viewChanged();
         silent.viewChanged(newView.getMembers(), channel.getAddress(), merge);
+        speaksElsewhere = Set.of();
+        inOtherViews.clear();
+        reportedOtherView.clear();
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
-        checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList(), newView.getMembers());
+        checkSplit(before == null ? null : before.stream().filter(a -> !notClaiming.contains(a)).toList());
         notClaiming.retainAll(newView.getMembers());
         tellKnownMembers();
         if (isCoordinator()) {
@@ -723,15 +745,24 @@ public final class ClusterMember implements AutoCloseable {
      * link, two survivors that starved at once), each side about to take every VIP ({@link SplitWatch}).
      * If ours may be the smaller side, it takes nothing the departed held until discovery says who of them
      * answers; it keeps what it holds meanwhile (a peer's death in a farm of two costs the survivor's own
-     * VIPs nothing). On the smaller side it lets go and holds nothing until a view no longer leaves the
+     * VIPs nothing), unless the departed outnumber it: then they may be taking its VIPs now, and it lets go
+     * at once. On the smaller side it lets go and holds nothing until a view no longer leaves the
      * larger side out. While any departed member may be alive it asks again, after 250 ms, then less and
-     * less often, up to every 4 s: an answer came late, or a side died.
+     * less often, up to every 4 s: an answer came late, or a side died. {@code before}: the members of the
+     * last view that asked for a share; the side judged is the members of this view that speak in it.
      */
-    private void checkSplit(List<Address> before, List<Address> members) {
-        SplitWatch.ViewStep<Address> step = split.viewChanged(before, members,
+    private void checkSplit(List<Address> before) {
+        List<Address> members = speaking();
+        splitAsk++;
+        SplitWatch.ViewStep<Address> step = split.viewChanged(before, members, sharedView(),
                 config.partitionPolicy() == org.wackamole.config.PartitionPolicy.ALL);
         if (step.holdsAgain()) {
             LOG.info("View {} can no longer be the smaller side of a split: holding again", viewKey);
+        }
+        if (step.yieldsNow()) {
+            LOG.warn("{} of my last view are not in view {} or do not speak in it, and outnumber those who do: holding nothing "
+                    + "until discovery says they are dead (partition=all)", step.departed(), viewKey);
+            releaseAll("outnumbered by the departed");
         }
         if (step.departed().isEmpty()) {
             return;
@@ -740,31 +771,92 @@ public final class ClusterMember implements AutoCloseable {
             LOG.info("View {} left out {} of my last view: asking discovery whether they are alive before taking their VIPs",
                     viewKey, step.departed());
         }
-        askSplit(viewKey, split.reference(), members, SPLIT_RECHECK_MS);
+        askSplit(splitAsk, split.reference(), members, SPLIT_RECHECK_MS);
     }
 
-    private void askSplit(ViewKey asked, List<Address> last, List<Address> members, long nextCheckMs) {
+    /**
+     * Members named silent, or speaking again: the split rule counts the members that speak, not the view's. A
+     * view can keep a member that installed another one (a lossy host's TCP connections: two members excluded
+     * each other, one made itself coordinator of a view with the third, which took it; the other's view kept the
+     * third, which never answered there): alone in practice, that member holds every group unless it asks.
+     */
+    private void silenceChanged() {
+        tellKnownMembers();
+        checkSplit(view.getMembers().stream().filter(a -> !notClaiming.contains(a)).toList());
+    }
+
+    /**
+     * The members of the view that speak in it and report no other view, this one always (named silent, it lets
+     * go): the side the split rule judges.
+     */
+    private List<Address> speaking() {
+        Address self = channel.getAddress();
+        return view.getMembers().stream().filter(a -> a.equals(self) || !silent.isSilent(a) && !inOtherViews.contains(a)).toList();
+    }
+
+    /** The view as far as we know: its members less those that report another view. */
+    private List<Address> sharedView() {
+        return view.getMembers().stream().filter(a -> !inOtherViews.contains(a)).toList();
+    }
+
+    /**
+     * A MERGE3 INFO: a member of our view that keeps reporting one other view, in INFOs {@link #VIEW_REPORT_GRACE_MS}
+     * apart, is in a view we are not in: we were excluded unawares, or it was. (Once is not enough: a new view
+     * reaches members a few milliseconds apart, hundreds over a lossy link, and its coordinator's INFO may
+     * overtake it.) The split rule then counts it as departed: alone, or outnumbered by such members, this
+     * member lets go until a view joins them. Reporting our view again undoes it.
+     */
+    private void onViewReport(Address src, org.jgroups.ViewId reported) {
+        if (stopped || view == null || src.equals(channel.getAddress()) || !view.containsMember(src)) {
+            return;
+        }
+        if (reported.equals(view.getViewId())) {
+            reportedOtherView.remove(src);
+            if (inOtherViews.remove(src)) {
+                LOG.info("{} reports view {} again", src, reported);
+                silenceChanged();
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        Map.Entry<org.jgroups.ViewId, Long> first = reportedOtherView.get(src);
+        if (first == null || !first.getKey().equals(reported)) {
+            reportedOtherView.put(src, Map.entry(reported, now));
+        } else if (now - first.getValue() >= TimeUnit.MILLISECONDS.toNanos(VIEW_REPORT_GRACE_MS) && inOtherViews.add(src)) {
+            LOG.warn("{}, a member of view {}, keeps reporting view {}: it is not in our view, or we are not in its", src,
+                    view.getViewId(), reported);
+            silenceChanged();
+        }
+    }
+
+    private void askSplit(long asked, List<Address> last, List<Address> members, long nextCheckMs) {
         List<Address> departed = last.stream().filter(a -> !members.contains(a)).toList();
         long wait = departed.size() > members.size() ? SPLIT_WAIT_OUTNUMBERED_MS : SPLIT_WAIT_TIE_MS;
         // Only fresh answers end the wait early: members that answered before may be dead now.
+        List<Address> inView = sharedView();
         DiscoveryProbe.answers(channel, wait, "wackamole-split-" + config.node(), LOG,
-                answers -> SplitSides.loses(last, members, answers) || answers.keySet().containsAll(departed),
+                answers -> SplitSides.loses(last, members, SplitWatch.anotherSide(answers, departed, inView))
+                        || answers.keySet().containsAll(departed),
                 (answers, waited) -> submit(() -> splitAnswered(asked, members, answers, waited, nextCheckMs)));
     }
 
-    private void splitAnswered(ViewKey asked, List<Address> members, Map<Address, Boolean> answers, boolean waited,
+    private void splitAnswered(long asked, List<Address> members, Map<Address, Boolean> answers, boolean waited,
                                long nextCheckMs) {
-        if (stopped || !asked.equals(viewKey)) {
-            return; // a newer view asks for itself
+        if (stopped || asked != splitAsk) {
+            return; // a newer view, or a change of who speaks, asks for itself
         }
         List<Address> last = split.reference();
         // A wait cut short by answers that decided says nothing of the members that had not answered yet.
-        SplitWatch.Answer<Address> answer = split.answered(members, answers,
-                waited && !clusterInterfaceLost && System.nanoTime() - rejoinedNanos > TimeUnit.MILLISECONDS.toNanos(REJOIN_GRACE_MS));
+        SplitWatch.Answer<Address> answer = split.answered(members, sharedView(), answers,
+                waited && !clusterInterfaceLost && System.nanoTime() - rejoinedNanos > TimeUnit.MILLISECONDS.toNanos(REJOIN_GRACE_MS),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
         LOG.debug("Discovery answered {}; alive as far as known: {}", answers, answer.alive());
+        Set<Address> elsewhere = answer.alive().stream().filter(view::containsMember).collect(Collectors.toUnmodifiableSet());
+        boolean newlyElsewhere = !speaksElsewhere.containsAll(elsewhere);
+        speaksElsewhere = elsewhere;
         switch (answer.change()) {
             case YIELD -> {
-                LOG.warn("{} of my last view answer discovery but are not in view {}: they are the larger side of a split "
+                LOG.warn("{} of my last view answer discovery but are not in view {}, or do not speak in it: they are the larger side of a split "
                         + "(partition=all), so I hold nothing until a view joins us", answer.alive(), viewKey);
                 releaseAll("the smaller side of a split");
             }
@@ -774,11 +866,16 @@ public final class ClusterMember implements AutoCloseable {
                 requestRound("the departed members do not answer");
             }
             case NONE -> {
+                if (newlyElsewhere) {
+                    LOG.info("{}, silent in view {}, answer discovery from another side of a split: their VIPs are not waited for",
+                            elsewhere, viewKey);
+                    requestRound("silent members speak in another view");
+                }
             }
         }
         if (answer.askAgain()) {
             schedule(() -> {
-                if (!stopped && asked.equals(viewKey) && split.reference() != null) {
+                if (!stopped && asked == splitAsk && split.reference() != null) {
                     askSplit(asked, last, members, Math.min(2 * nextCheckMs, SPLIT_RECHECK_MAX_MS));
                 }
             }, nextCheckMs);
@@ -836,7 +933,8 @@ public final class ClusterMember implements AutoCloseable {
         int perRound = config.balancePerRound() == WackamoleConfig.ALL ? 0 : config.balancePerRound();
         List<Long> answered = resyncs.takeForRound();
         List<Integer> silentRanks = SilentMembers.ranks(view.getMembers(), silent.silent());
-        List<String> silentHeld = mayHold.silentHeld(view.getMembers(), silentRanks);
+        Set<Address> awaited = silent.silent().stream().filter(a -> !speaksElsewhere.contains(a)).collect(Collectors.toSet());
+        List<String> silentHeld = mayHold.silentHeld(view.getMembers(), SilentMembers.ranks(view.getMembers(), awaited));
         send(null, new WireMessage.Round(viewKey, next, perRound, config.quorum(), answered, silentRanks, silentHeld));
         ViewKey startedIn = viewKey;
         schedule(() -> goWithoutSilent(startedIn, next), SilentMembers.WAIT_MS);
@@ -871,7 +969,7 @@ public final class ClusterMember implements AutoCloseable {
         LOG.warn("No state from {} within {} ms for round {} of view {}: going on without them; they hold nothing "
                 + "until they answer (a hung member, another wire version, or a bare channel with the farm key)",
                 added, SilentMembers.WAIT_MS, started, viewKey);
-        tellKnownMembers();
+        silenceChanged();
         startRound();
     }
 
@@ -895,7 +993,7 @@ public final class ClusterMember implements AutoCloseable {
             silent.add(List.of(coordinator));
             LOG.warn("No round from coordinator {} within {} ms of view {}: going on without it", coordinator,
                     SilentMembers.WAIT_MS, viewKey);
-            tellKnownMembers();
+            silenceChanged();
             if (isCoordinator()) {
                 startRound();
             } else {
@@ -918,7 +1016,7 @@ public final class ClusterMember implements AutoCloseable {
         Set<Address> silentBefore = Set.copyOf(silent.silent());
         silent.adopt(members, r.silent());
         if (!silent.silent().equals(silentBefore)) {
-            tellKnownMembers();
+            silenceChanged();
         }
         if (silent.isSilent(channel.getAddress())) {
             // The others go without us and may already hold what we hold: let go first, then answer
@@ -971,7 +1069,7 @@ public final class ClusterMember implements AutoCloseable {
         if (silent.isSilent(src) && isCoordinator()) {
             silent.spoke(src);
             LOG.info("{} ({}) answers again: it takes part from the next round", src, s.node());
-            tellKnownMembers();
+            silenceChanged();
             requestRound(s.node() + " answers again");
         }
         if (s.round() == round) {

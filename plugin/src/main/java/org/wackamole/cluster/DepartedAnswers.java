@@ -10,14 +10,19 @@ import java.util.Map;
  * One round's answers are not enough on a lossy link: a live member's answer goes missing now and then,
  * and a side judged on the answers that happened to arrive may think it is the larger one. So a member
  * that answered once counts as alive, with its last answer, until it missed {@link #MISSES_FOR_DEAD}
- * rounds in a row. Rounds asked while this host cannot hear anybody count for nothing.
+ * rounds in a row and {@link #SILENT_MS_FOR_DEAD} passed since its last answer: over TCP a lossy link
+ * stalls every answer for seconds (retransmission back-off), and three quick rounds all missed them. A
+ * member never heard is dead after its misses alone: a dead host's groups must not wait. Rounds asked
+ * while this host cannot hear anybody count for nothing.
  *
  * @param <A> member addresses
  */
 final class DepartedAnswers<A> {
     static final int MISSES_FOR_DEAD = 3;
+    static final long SILENT_MS_FOR_DEAD = 3000;
 
     private final Map<A, Boolean> alive = new LinkedHashMap<>();
+    private final Map<A, Long> lastHeard = new HashMap<>();
     private final Map<A, Integer> misses = new HashMap<>();
 
     /**
@@ -26,18 +31,20 @@ final class DepartedAnswers<A> {
      * @param departed      the members asked about
      * @param answers       who answered, with whether as a coordinator
      * @param silenceCounts false while this host cannot hear anybody (its cluster interface is down)
+     * @param nowMillis     the monotonic clock
      */
-    void heard(Collection<A> departed, Map<A, Boolean> answers, boolean silenceCounts) {
+    void heard(Collection<A> departed, Map<A, Boolean> answers, boolean silenceCounts, long nowMillis) {
         for (A a : departed) {
             Boolean coord = answers.get(a);
             if (coord != null) {
                 alive.put(a, coord);
+                lastHeard.put(a, nowMillis);
                 misses.put(a, 0);
             } else if (silenceCounts) {
-                int m = misses.merge(a, 1, Integer::sum);
-                if (m >= MISSES_FOR_DEAD) {
-                    alive.remove(a);
-                }
+                misses.merge(a, 1, Integer::sum);
+            }
+            if (dead(a, nowMillis)) {
+                alive.remove(a);
             }
         }
     }
@@ -47,8 +54,14 @@ final class DepartedAnswers<A> {
         return Map.copyOf(alive);
     }
 
-    /** Whether every one of them missed enough rounds in a row to count as dead. */
-    boolean allDead(Collection<A> departed) {
-        return departed.stream().allMatch(a -> misses.getOrDefault(a, 0) >= MISSES_FOR_DEAD);
+    /** Whether every one of them missed enough rounds in a row, and for long enough, to count as dead. */
+    boolean allDead(Collection<A> departed, long nowMillis) {
+        return departed.stream().allMatch(a -> dead(a, nowMillis));
+    }
+
+    /** Whether the member missed enough rounds in a row, and for long enough, to count as dead. */
+    boolean dead(A a, long nowMillis) {
+        Long heard = lastHeard.get(a);
+        return misses.getOrDefault(a, 0) >= MISSES_FOR_DEAD && (heard == null || nowMillis - heard >= SILENT_MS_FOR_DEAD);
     }
 }

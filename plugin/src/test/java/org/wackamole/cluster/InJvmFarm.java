@@ -24,7 +24,6 @@ import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.DROP;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SYM_ENCRYPT;
@@ -277,7 +276,7 @@ final class InJvmFarm implements AutoCloseable {
             protocols.add(new SERIALIZE());
         }
         protocols.addAll(List.of(
-                new MERGE3().setMinInterval(300).setMaxInterval(600).setCheckInterval(1500),
+                new ViewReports().setMinInterval(300).setMaxInterval(600).setCheckInterval(1500),
                 // As in the shipped stacks: a connect to the next ping peer happens inside the view installation.
                 new FD_SOCK2().setPortRange(200).setValue("connect_timeout", 300),
                 new FD_ALL3().setTimeout(600).setInterval(100),

@@ -53,7 +53,7 @@ class JGroupsStacksTest {
             assertThat(((GMS) ch.getProtocolStack().findProtocol(GMS.class)).printLocalAddress()).isFalse();
             assertThat(ch.getProtocolStack().<FD_SOCK2>findProtocol(FD_SOCK2.class).getBindAddress().getHostAddress())
                     .as("FD_SOCK2 listens where the transport does, not on the wildcard address").isEqualTo("127.0.0.1");
-            assertThat(ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class)).isNotNull();
+            assertThat(ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class)).as("MERGE3, as the plugin's ViewReports").isInstanceOf(ViewReports.class);
             // A dead host within 150 + 25 + 75 = 250 ms; 6 heartbeats per window (with 3, CI's 20 % loss fault split the farm).
             assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getTimeout()).isEqualTo(150);
             assertThat(ch.getProtocolStack().<FD_ALL3>findProtocol(FD_ALL3.class).getInterval()).isEqualTo(25);
