@@ -1,6 +1,7 @@
 package org.wackamole.cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,6 +105,11 @@ public final class ClusterMember implements AutoCloseable {
     private static final long SPLIT_RECHECK_MS = 250;
     private static final long SPLIT_RECHECK_MAX_MS = 4000;
     private static final long REJOIN_GRACE_MS = 2000;
+    /**
+     * How long a raw suspicion stands: VERIFY_SUSPECT's check (75-100 ms in the shipped stacks) and the view
+     * that follows it; a suspicion neither refuted by then nor ended by a view was refuted.
+     */
+    private static final long SUSPICION_MS = 500;
     /** A member that reports another view for this long is in it: views settle within GMS's 500 ms ack wait. */
     private static final long VIEW_REPORT_GRACE_MS = 600;
     /**
@@ -208,6 +214,10 @@ public final class ClusterMember implements AutoCloseable {
     private Set<Address> speaksElsewhere = Set.of();
     /** Members of our view whose MERGE3 INFO reports another view ({@link ViewReports}): they are not with us. */
     private final Set<Address> inOtherViews = new LinkedHashSet<>();
+    /** Members of our view the failure detectors suspect, not yet verified or refuted, with when. */
+    private final Map<Address, Long> suspectedAt = new HashMap<>();
+    /** Whether we suspect most of our view: then we hold nothing until a view or the end of the suspicions. */
+    private boolean suspectsMost;
     /** Members of our view whose last INFO reported another view, with that view and when it was first reported. */
     private final Map<Address, Map.Entry<org.jgroups.ViewId, Long>> reportedOtherView = new HashMap<>();
     /**
@@ -336,6 +346,10 @@ public final class ClusterMember implements AutoCloseable {
         ViewReports viewReports = ch.getProtocolStack().findProtocol(ViewReports.class);
         if (viewReports != null) {
             viewReports.listener((src, id) -> submit(() -> onViewReport(src, id)));
+        }
+        VerifySuspect verifySuspect = ch.getProtocolStack().findProtocol(VerifySuspect.class);
+        if (verifySuspect != null) {
+            verifySuspect.suspicions(suspects -> submit(() -> onSuspicion(suspects)));
         }
         channel = ch;
         pauses = new PauseDetector(PauseDetector.thresholdFor(ch.getProtocolStack()), System::nanoTime);
@@ -709,6 +723,7 @@ public final class ClusterMember implements AutoCloseable {
         speaksElsewhere = Set.of();
         inOtherViews.clear();
         reportedOtherView.clear();
+        suspectedAt.keySet().retainAll(newView.getMembers());
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
@@ -725,7 +740,58 @@ public final class ClusterMember implements AutoCloseable {
         }
         future.takeFor(viewKey).forEach(p -> dispatch(p.src(), p.message(), p.size()));
         reannounceKept();
+        judgeSuspicions();
         publish();
+    }
+
+    /**
+     * The failure detectors suspect members of our view (before VERIFY_SUSPECT verifies it). A member that
+     * suspects most of its view is, more likely than not, the one cut off (a lossy link stalls its connections:
+     * it hears too little), and the others will take its VIPs as soon as they have excluded it: it lets go now,
+     * before them, and holds nothing until a view or {@link #SUSPICION_MS} ends the suspicions. On the TCP soak
+     * under loss the others took the lossy host's VIPs 0.2-1 s before it let go at its own view change.
+     * A farm of two never suspects most of itself: a peer's death costs the survivor nothing.
+     */
+    private void onSuspicion(Collection<Address> suspects) {
+        if (stopped || view == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        suspects.stream().filter(a -> view.containsMember(a) && !a.equals(channel.getAddress()))
+                .forEach(a -> suspectedAt.put(a, now));
+        judgeSuspicions();
+    }
+
+    private void judgeSuspicions() {
+        if (view == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        suspectedAt.values().removeIf(t -> now - t > TimeUnit.MILLISECONDS.toNanos(SUSPICION_MS));
+        boolean most = suspectedAt.size() * 2 > view.size();
+        if (most && !suspectsMost) {
+            suspectsMost = true;
+            LOG.warn("Suspecting {} of view {} at once: holding nothing until a view or the end of the suspicions",
+                    suspectedAt.keySet(), viewKey);
+            releaseAll("suspecting most of the view");
+            recheckSuspicions();
+        } else if (!most && suspectsMost) {
+            suspectsMost = false;
+            LOG.info("No longer suspecting most of view {}: holding again", viewKey);
+            requestRound("suspicions ended");
+            publish();
+        }
+    }
+
+    private void recheckSuspicions() {
+        schedule(() -> {
+            if (!stopped && suspectsMost) {
+                judgeSuspicions();
+                if (suspectsMost) {
+                    recheckSuspicions();
+                }
+            }
+        }, SUSPICION_MS + 10);
     }
 
     /**
@@ -1362,6 +1428,9 @@ public final class ClusterMember implements AutoCloseable {
         }
         if (!split.mayAcquire()) {
             return false; // the departed may be alive, and the larger side
+        }
+        if (suspectsMost) {
+            return false; // we may be the one cut off, about to be excluded
         }
         Exception failure = holdings.acquire(g);
         if (failure != null) {

@@ -1,5 +1,6 @@
 package org.wackamole.cluster;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +58,8 @@ final class SplitWatch<A> {
         if (SplitSides.mayLose(last, members) && departed.size() > members.size() && !view.containsAll(departed)) {
             // Outnumbered: alive, the departed alone are the larger side, and what we hold they may be taking now
             // (a lossy host alone in its view kept its VIPs beside the others' until its discovery, lossy too,
-            // answered). Nothing held until discovery finds them dead; a double death costs the survivor one wait.
+            // answered). Nothing held until discovery settles it ({@link #answered}): a double death costs the lone
+            // survivor its own VIPs until the others count as dead.
             // Members silent in our view, and no one outside it, are hung or strangers: asked about, not yielded to.
             asking = false;
             yields = true;
@@ -119,7 +121,7 @@ final class SplitWatch<A> {
      * otherwise (the departed that are still in the view merely do not speak in it).
      */
     static <A> Map<A, Boolean> anotherSide(Map<A, Boolean> answers, List<A> departed, List<A> view) {
-        Map<A, Boolean> theirs = new java.util.LinkedHashMap<>(answers);
+        Map<A, Boolean> theirs = new LinkedHashMap<>(answers);
         theirs.keySet().retainAll(departed);
         return theirs.keySet().stream().anyMatch(a -> !view.contains(a)) ? theirs : Map.of();
     }

@@ -155,6 +155,25 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * A member that suspects most of its view at once lets go then, before VERIFY_SUSPECT has verified anything
+     * and before the others, who exclude it, take its group: on the TCP soak the lossy host let go only at its own
+     * view change, 0.2-1 s after the others took its VIPs (its checks of them were answered; theirs of it were not).
+     */
+    @Test
+    void aMemberThatSuspectsMostOfItsViewLetsGoBeforeItsViewChanges() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
+            InJvmFarm.Node c = farm.nodes.get("c");
+            farm.split(List.of(List.of("a", "b"), List.of("c")));
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
+            assertThat(c.member.status().members()).as("c let go while its view still had a and b").hasSize(3);
+            awaitSides(farm, "c", Set.of("a", "b"));
+            farm.heal();
+            farm.awaitSettled(SETTLE);
+        }
+    }
+
     /** A real partition answers nothing across it: each side covers every group (partition=all), as before. */
     @Test
     void aPartitionThatDiscoveryCannotCrossStillCoversBothSides() throws Exception {
