@@ -1179,6 +1179,9 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void decide(Map<Address, WireMessage.State> got) {
+        if (channel.getAddress() == null) {
+            return; // the channel closed under a queued state: the member is stopping (seen once in the demo's restart)
+        }
         if (resyncs.confirmedBy(roundParams.resyncs(), got.size())) {
             LOG.info("Round {} of view {} started after my pause and is decided: acquiring again", round, viewKey);
         }
