@@ -29,6 +29,7 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.util.NameCache;
 import org.jgroups.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,11 @@ public final class ClusterMember implements AutoCloseable {
     private static final long SUSPICION_MS = 500;
     /** A member that reports another view for this long is in it: views settle within GMS's 500 ms ack wait. */
     private static final long VIEW_REPORT_GRACE_MS = 600;
+    /**
+     * How long after being asked whether we are dead the asker's MERGE3 INFO must report our view to show it kept
+     * us: longer than any shipped stack's VERIFY_SUSPECT timeout (100 ms) plus the view it would then install.
+     */
+    private static final long ASKED_CONFIRM_MS = 500;
     /**
      * How long a holder waits for the new owner's PREPARED before it releases anyway (the new owner
      * died, or could not prepare): the move then goes release before acquire.
@@ -218,6 +224,12 @@ public final class ClusterMember implements AutoCloseable {
     private final Map<Address, Long> suspectedAt = new HashMap<>();
     /** Whether we suspect most of our view: then we hold nothing until a view or the end of the suspicions. */
     private boolean suspectsMost;
+    /**
+     * Who of those that can exclude us asked whether we are dead, and when: until our view changes, or it reports
+     * our view {@link #ASKED_CONFIRM_MS} later, we hold nothing.
+     */
+    private Address askedBy;
+    private long askedAt;
     /** Members of our view whose last INFO reported another view, with that view and when it was first reported. */
     private final Map<Address, Map.Entry<org.jgroups.ViewId, Long>> reportedOtherView = new HashMap<>();
     /**
@@ -350,6 +362,7 @@ public final class ClusterMember implements AutoCloseable {
         VerifySuspect verifySuspect = ch.getProtocolStack().findProtocol(VerifySuspect.class);
         if (verifySuspect != null) {
             verifySuspect.suspicions(suspects -> submit(() -> onSuspicion(suspects)));
+            verifySuspect.askedIfDead(asker -> submit(() -> onAskedIfDead(asker)));
         }
         channel = ch;
         pauses = new PauseDetector(PauseDetector.thresholdFor(ch.getProtocolStack()), System::nanoTime);
@@ -728,6 +741,7 @@ public final class ClusterMember implements AutoCloseable {
         inOtherViews.clear();
         reportedOtherView.clear();
         suspectedAt.keySet().retainAll(newView.getMembers());
+        askedBy = null;
         heardFrom.clear();
         memberHosts.viewChanged(newView.getMembers());
         mayHold.viewChanged(newView.getMembers());
@@ -787,6 +801,29 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /**
+     * A member that can exclude us (the coordinator; any member if we are it) asks whether we are dead: it suspects
+     * us and excludes us unless our reply reaches it within its VERIFY_SUSPECT timeout. A member whose own messages
+     * are lost suspects nobody and would learn of its exclusion only from the next view or INFO, a second or more
+     * after the others took its VIPs (the TCP soak under 20 % loss). Letting go now costs a member falsely
+     * suspected its VIPs until the asker shows it kept us; a member excluded lets go before the others take over.
+     */
+    private void onAskedIfDead(Address asker) {
+        if (stopped || view == null || asker.equals(channel.getAddress()) || !view.containsMember(asker)
+                || !isCoordinator() && !asker.equals(view.getCoord())) {
+            return;
+        }
+        boolean first = askedBy == null;
+        askedBy = asker;
+        askedAt = System.nanoTime();
+        if (first) {
+            LOG.warn("{} asks whether I am dead: holding nothing until view {} is shown to keep me or a new view",
+                    asker, view.getViewId());
+            releaseAll("asked whether it is dead");
+            publish();
+        }
+    }
+
     private void recheckSuspicions() {
         schedule(() -> {
             if (!stopped && suspectsMost) {
@@ -824,6 +861,11 @@ public final class ClusterMember implements AutoCloseable {
     private void checkSplit(List<Address> before) {
         List<Address> members = speaking();
         splitAsk++;
+        List<Address> reincarnated = reincarnated(before);
+        split.forget(reincarnated);
+        if (before != null) {
+            before = before.stream().filter(a -> !reincarnated.contains(a)).toList();
+        }
         SplitWatch.ViewStep<Address> step = split.viewChanged(before, members, sharedView(),
                 config.partitionPolicy() == org.wackamole.config.PartitionPolicy.ALL);
         if (step.holdsAgain()) {
@@ -842,6 +884,18 @@ public final class ClusterMember implements AutoCloseable {
                     viewKey, step.departed());
         }
         askSplit(splitAsk, split.reference(), members, SPLIT_RECHECK_MS);
+    }
+
+    /** Members of the last views whose node is in this view under another address: a process since restarted. */
+    private List<Address> reincarnated(List<Address> before) {
+        Set<String> names = new HashSet<>();
+        view.getMembers().forEach(a -> names.add(NameCache.get(a)));
+        List<Address> last = new ArrayList<>(before == null ? List.of() : before);
+        if (split.reference() != null) {
+            last.addAll(split.reference());
+        }
+        return last.stream().distinct().filter(a -> !view.containsMember(a))
+                .filter(a -> NameCache.get(a) != null && names.contains(NameCache.get(a))).toList();
     }
 
     /**
@@ -881,6 +935,12 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         if (reported.equals(view.getViewId())) {
+            if (src.equals(askedBy) && System.nanoTime() - askedAt >= TimeUnit.MILLISECONDS.toNanos(ASKED_CONFIRM_MS)) {
+                askedBy = null;
+                LOG.info("{}, who asked whether I am dead, still reports view {}: holding again", src, reported);
+                requestRound("kept in the view by who asked whether it is dead");
+                publish();
+            }
             reportedOtherView.remove(src);
             if (inOtherViews.remove(src)) {
                 LOG.info("{} reports view {} again", src, reported);
@@ -1438,6 +1498,9 @@ public final class ClusterMember implements AutoCloseable {
         }
         if (suspectsMost) {
             return false; // we may be the one cut off, about to be excluded
+        }
+        if (askedBy != null) {
+            return false; // about to be excluded, unless our reply reached the asker
         }
         Exception failure = holdings.acquire(g);
         if (failure != null) {

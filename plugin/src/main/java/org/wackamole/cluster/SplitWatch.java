@@ -124,6 +124,17 @@ final class SplitWatch<A> {
         return theirs.keySet().stream().anyMatch(a -> !view.contains(a)) ? theirs : Map.of();
     }
 
+    /**
+     * Departed members that are back in the view under a new address (a restarted process): dead incarnations,
+     * on no side. Kept, they outnumbered a survivor of fast kill-and-restarts, which let go of everything it
+     * held for a discovery round.
+     */
+    void forget(java.util.Collection<A> reincarnated) {
+        if (reference != null && !reincarnated.isEmpty()) {
+            reference = reference.stream().filter(a -> !reincarnated.contains(a)).toList();
+        }
+    }
+
     /** The last view before the departed left, while they may be alive; null otherwise. */
     List<A> reference() {
         return reference;

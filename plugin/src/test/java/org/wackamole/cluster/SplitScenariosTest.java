@@ -174,6 +174,90 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * The others stop hearing c, while c hears them and suspects nobody: the coordinator asks c whether it is dead
+     * before it excludes c, and c lets go then, before a and b take its group (on the TCP soak under loss the others
+     * took such a member's VIPs 0.1-1 s before it learnt of its exclusion from their INFO). No double holding at all.
+     */
+    @Test
+    void aMemberTheCoordinatorAsksWhetherItIsDeadLetsGoBeforeItIsExcluded() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
+            InJvmFarm.Node c = farm.nodes.get("c");
+            farm.mute("c");
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
+            assertThat(c.member.status().members()).as("c let go while its view still had a and b").hasSize(3);
+            awaitSides(farm, "c", Set.of("a", "b"));
+            farm.heal();
+            farm.awaitSettled(SETTLE);
+            assertDoubleHoldsAtMost(farm, 0);
+        }
+    }
+
+    /**
+     * Asked whether it is dead by a coordinator that then keeps it (its reply arrived): c lets go, and holds its group
+     * again once the coordinator's INFO reports their view past the verification, with no view change.
+     */
+    @Test
+    void aMemberAskedWhetherItIsDeadButKeptHoldsAgain() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
+            InJvmFarm.Node c = farm.nodes.get("c");
+            InJvmFarm.Node a = farm.live().stream().filter(n -> n.address().toString().equals(c.member.status().coordinator()))
+                    .findFirst().orElseThrow();
+            assertThat(a).isNotSameAs(c);
+            String viewBefore = c.member.status().viewId();
+            String own = farm.pool.get(2);
+            assertThat(c.network.held()).containsExactly(own);
+            askWhetherDead(a, c);
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(20)).until(() -> c.network.held().contains(own));
+            assertThat(c.member.status().viewId()).as("no view change").isEqualTo(viewBefore);
+            farm.awaitSettled(SETTLE);
+            ClusterScenariosTest.assertNoViolations(farm, 2000);
+        }
+    }
+
+    /**
+     * Fast kill-and-restarts: d and e killed and started again, then b and c killed. Counted against the last whole
+     * view, the dead incarnations of d and e outnumbered a's side [a, d, e] and a let go of everything for a discovery
+     * round; back in the view under new addresses, they are on no side.
+     */
+    @Test
+    void deadIncarnationsOfRestartedMembersOutnumberNobody() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(5)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c", "d", "e");
+            InJvmFarm.Node a = farm.nodes.get("a");
+            farm.kill("d");
+            farm.kill("e");
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> a.member.status().members().size() == 3);
+            farm.start("d", "wackamole.prefer", farm.pool.get(3));
+            farm.start("e", "wackamole.prefer", farm.pool.get(4));
+            farm.awaitSettled(SETTLE);
+            String own = farm.pool.get(0);
+            farm.kill("b");
+            farm.kill("c");
+            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(a.network.held()).as("a keeps its own group").contains(own);
+                Thread.sleep(2);
+            }
+            farm.awaitSettled(SETTLE);
+        }
+    }
+
+    /** What VERIFY_SUSPECT sends when it suspects {@code to}: its header is built from its wire form (type 1, sender). */
+    private static void askWhetherDead(InJvmFarm.Node from, InJvmFarm.Node to) throws Exception {
+        VerifySuspect verify = from.member.channel().getProtocolStack().findProtocol(VerifySuspect.class);
+        org.jgroups.util.ByteArrayDataOutputStream out = new org.jgroups.util.ByteArrayDataOutputStream(64);
+        out.writeShort(1);
+        org.jgroups.util.Util.writeAddress(from.address(), out);
+        org.jgroups.protocols.VERIFY_SUSPECT.VerifyHeader hdr = new org.jgroups.protocols.VERIFY_SUSPECT.VerifyHeader();
+        hdr.readFrom(new org.jgroups.util.ByteArrayDataInputStream(out.buffer(), 0, out.position()));
+        assertThat(VerifySuspect.typeOf(hdr)).isEqualTo((short) 1);
+        verify.down(new org.jgroups.EmptyMessage(to.address()).putHeader(verify.getId(), hdr));
+    }
+
     /** A real partition answers nothing across it: each side covers every group (partition=all), as before. */
     @Test
     void aPartitionThatDiscoveryCannotCrossStillCoversBothSides() throws Exception {

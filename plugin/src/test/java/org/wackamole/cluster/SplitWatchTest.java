@@ -37,6 +37,22 @@ class SplitWatchTest {
         assertThat(watch.reference()).isNull();
     }
 
+    /** Five members, h4 and h5 killed and restarted as h4' and h5': their dead incarnations outnumber nobody. */
+    @Test
+    void departedMembersBackUnderANewAddressAreForgotten() {
+        watch.viewChanged(List.of("h1", "h2", "h3", "h4", "h5"), List.of("h1", "h2", "h3"), List.of("h1", "h2", "h3"), true);
+        assertThat(watch.reference()).containsExactly("h1", "h2", "h3", "h4", "h5");
+        watch.forget(List.of("h4"));
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h1", "h2", "h3", "h4'"), List.of("h1", "h2", "h3", "h4'"), true);
+        assertThat(watch.reference()).as("h5 may still be alive elsewhere").containsExactly("h1", "h2", "h3", "h5");
+        watch.forget(List.of("h5"));
+        SplitWatch.ViewStep<String> step = watch.viewChanged(List.of("h1", "h2", "h3", "h4'"),
+                List.of("h1", "h2", "h3", "h4'", "h5'"), List.of("h1", "h2", "h3", "h4'", "h5'"), true);
+        assertThat(step.departed()).isEmpty();
+        assertThat(watch.reference()).isNull();
+        assertThat(watch.mayAcquire()).isTrue();
+    }
+
     @Test
     void theLowerRankedOfTwoAsksThenYields() {
         SplitWatch.ViewStep<String> step = watch.viewChanged(List.of("h1", "h2"), List.of("h2"), List.of("h2"), true);
