@@ -60,7 +60,7 @@ final class DepartedAnswers<A> {
     }
 
     /** Whether the member missed enough rounds in a row, and for long enough, to count as dead. */
-    boolean dead(A a, long nowMillis) {
+    private boolean dead(A a, long nowMillis) {
         Long heard = lastHeard.get(a);
         return misses.getOrDefault(a, 0) >= MISSES_FOR_DEAD && (heard == null || nowMillis - heard >= SILENT_MS_FOR_DEAD);
     }

@@ -93,10 +93,12 @@ final class SplitWatch<A> {
         Map<A, Boolean> alive = anotherSide(answers.alive(), departed, view);
         Change change = Change.NONE;
         boolean dead = answers.allDead(departed, nowMillis);
-        // One silent round takes over, outnumbered too: waiting until the departed counted as dead (3 rounds)
-        // kept a lossy host alone from taking every VIP, but a reference still naming the killed incarnations of
-        // restarted members made a survivor of fast restarts wait 2 s with nothing held (FastRestartTest).
-        boolean silenceEnough = silenceCounts;
+        // Outnumbered and hearing none of them, one silent round is not enough: a lossy host alone in its view
+        // hears nobody for a round or two and would take every VIP beside the others. Its silence must last until
+        // they count as dead (a double death, or a partition, costs the lone survivor that long). A member that
+        // hears some of them (survivors of a death that starved apart) knows its discovery works.
+        boolean hearsNobody = departed.size() > members.size() && !view.containsAll(departed) && answers.alive().isEmpty();
+        boolean silenceEnough = hearsNobody ? dead : silenceCounts;
         if (SplitSides.loses(reference, members, alive)) {
             change = yields ? Change.NONE : Change.YIELD;
             asking = false;

@@ -177,4 +177,23 @@ class SplitWatchTest {
                 .isEqualTo(SplitWatch.Change.TAKE_OVER);
     }
 
+    /**
+     * A lossy host alone in its view hears none of the two it left for a round or two: taking every VIP then
+     * doubled all four on the TCP soak. Outnumbered and hearing nobody, it takes over only once they count
+     * as dead; hearing one of them (two survivors of a death that starved apart), one silent round is enough.
+     */
+    @Test
+    void aLoneMemberThatHearsNobodyWaitsUntilTheOthersCountAsDead() {
+        watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h1"), List.of("h1"), true);
+        for (int i = 0; i < DepartedAnswers.MISSES_FOR_DEAD - 1; i++) {
+            assertThat(watch.answered(List.of("h1"), List.of("h1"), Map.of(), true, now += 1000).change()).isEqualTo(SplitWatch.Change.NONE);
+        }
+        assertThat(watch.mayAcquire()).isFalse();
+        assertThat(watch.answered(List.of("h1"), List.of("h1"), Map.of(), true, now += 1000).change()).isEqualTo(SplitWatch.Change.TAKE_OVER);
+
+        SplitWatch<String> survivor = new SplitWatch<>();
+        survivor.viewChanged(List.of("a", "b", "c"), List.of("b"), List.of("b"), true); // a's host died, c starved apart
+        assertThat(survivor.answered(List.of("b"), List.of("b"), Map.of("c", true), true, now += 1000).change())
+                .as("c heads a side of one, ranked after b; a silent").isEqualTo(SplitWatch.Change.TAKE_OVER);
+    }
 }

@@ -72,7 +72,10 @@ public final class Targets {
         }
         // A VIP that moves away from a lost interface and back to it within a second looks like one
         // flap to the client (h3, h2, h3); more than one per VIP would be two hosts answering in turn.
-        boolean backAgain = o.plan().kind() == FaultPlan.Kind.INTERFACE_DOWN || o.plan().kind() == FaultPlan.Kind.INTERFACE_RECREATED;
+        // So does a lossy host's VIP: it lets go when asked whether it is dead, and takes its preferred
+        // VIP back when the others keep it, or merge with it, within the second.
+        boolean backAgain = o.plan().kind() == FaultPlan.Kind.INTERFACE_DOWN || o.plan().kind() == FaultPlan.Kind.INTERFACE_RECREATED
+                || o.plan().kind() == FaultPlan.Kind.LOSS;
         int flaps = o.verdicts().values().stream().mapToInt(v -> Math.max(0, v.flaps() - (backAgain ? 1 : 0))).sum();
         // A killed or paused process's kernel keeps answering: connections it accepted meanwhile are
         // answered by it (the paused JVM's, after SIGCONT), between the new holder's answers. That is
