@@ -43,6 +43,7 @@ import org.wackamole.config.VipGroup;
 import org.wackamole.config.WackamoleConfig;
 import org.wackamole.config.VipAddress;
 import org.wackamole.network.HandoverMode;
+import org.wackamole.network.NetworkException;
 import org.wackamole.network.NetworkListener;
 import org.wackamole.network.VipNetwork;
 
@@ -230,6 +231,11 @@ public final class ClusterMember implements AutoCloseable {
      */
     private Address askedBy;
     private long askedAt;
+    /**
+     * The groups we let go of because the departed, or the others, may be taking them: a departed member's host
+     * that answers ARP for one of them took it, so it is alive whatever discovery says ({@link #withTakers}).
+     */
+    private final Set<String> letGo = new LinkedHashSet<>();
     /** Members of our view whose last INFO reported another view, with that view and when it was first reported. */
     private final Map<Address, Map.Entry<org.jgroups.ViewId, Long>> reportedOtherView = new HashMap<>();
     /**
@@ -791,7 +797,7 @@ public final class ClusterMember implements AutoCloseable {
             suspectsMost = true;
             LOG.warn("Suspecting {} of view {} at once: holding nothing until a view or the end of the suspicions",
                     suspectedAt.keySet(), viewKey);
-            releaseAll("suspecting most of the view");
+            letGo("suspecting most of the view");
             recheckSuspicions();
         } else if (!most && suspectsMost) {
             suspectsMost = false;
@@ -819,7 +825,7 @@ public final class ClusterMember implements AutoCloseable {
         if (first) {
             LOG.warn("{} asks whether I am dead: holding nothing until view {} is shown to keep me or a new view",
                     asker, view.getViewId());
-            releaseAll("asked whether it is dead");
+            letGo("asked whether it is dead");
             publish();
         }
     }
@@ -874,9 +880,10 @@ public final class ClusterMember implements AutoCloseable {
         if (step.yieldsNow()) {
             LOG.warn("{} of my last view are not in view {} or do not speak in it, and outnumber those who do: holding nothing "
                     + "until discovery says they are dead (partition=all)", step.departed(), viewKey);
-            releaseAll("outnumbered by the departed");
+            letGo("outnumbered by the departed");
         }
         if (step.departed().isEmpty()) {
+            letGo.clear();
             return;
         }
         if (split.asking()) {
@@ -976,6 +983,7 @@ public final class ClusterMember implements AutoCloseable {
             return; // a newer view, or a change of who speaks, asks for itself
         }
         List<Address> last = split.reference();
+        answers = withTakers(answers, members);
         // A wait cut short by answers that decided says nothing of the members that had not answered yet.
         SplitWatch.Answer<Address> answer = split.answered(members, sharedView(), answers,
                 waited && !clusterInterfaceLost && System.nanoTime() - rejoinedNanos > TimeUnit.MILLISECONDS.toNanos(REJOIN_GRACE_MS),
@@ -988,7 +996,7 @@ public final class ClusterMember implements AutoCloseable {
             case YIELD -> {
                 LOG.warn("{} of my last view answer discovery but are not in view {}, or do not speak in it: they are the larger side of a split "
                         + "(partition=all), so I hold nothing until a view joins us", answer.alive(), viewKey);
-                releaseAll("the smaller side of a split");
+                letGo("the smaller side of a split");
             }
             case TAKE_OVER -> {
                 LOG.info("No larger side of my last view answers discovery: taking over in view {}", viewKey);
@@ -1010,6 +1018,41 @@ public final class ClusterMember implements AutoCloseable {
                 }
             }, nextCheckMs);
         }
+    }
+
+    /**
+     * Discovery's answers, and the departed members whose hosts answer ARP for a group we let go of: they took it,
+     * so they are alive and acting (a killed JVM's kernel answers only for what it held, never for what it did
+     * not). On the TCP soak under loss a lone lossy host heard none of the others for three rounds, took every
+     * VIP and held each twice; the others' hosts were answering ARP for its own VIPs all along.
+     */
+    private Map<Address, Boolean> withTakers(Map<Address, Boolean> answers, List<Address> members) {
+        List<Address> last = split.reference();
+        letGo.removeAll(held);
+        if (last == null || letGo.isEmpty()) {
+            return answers;
+        }
+        List<Address> unheard = last.stream().filter(a -> !members.contains(a) && !answers.containsKey(a)).toList();
+        if (unheard.isEmpty()) {
+            return answers;
+        }
+        Set<String> hosts;
+        try {
+            hosts = network.answering(letGo.stream().map(config::group).filter(Objects::nonNull).toList());
+        } catch (NetworkException | RuntimeException e) {
+            LOG.debug("Could not ask who answers for {}: {}", letGo, e.toString());
+            return answers;
+        }
+        Map<String, String> nodes = memberHosts.known(List.of());
+        Set<String> taking = hosts.stream().map(nodes::get).filter(Objects::nonNull).collect(Collectors.toSet());
+        List<Address> takers = unheard.stream().filter(a -> taking.contains(NameCache.get(a))).toList();
+        if (takers.isEmpty()) {
+            return answers;
+        }
+        LOG.info("{} hold VIPs I let go of (their hosts answer ARP for them): alive, whatever discovery says", takers);
+        Map<Address, Boolean> more = new LinkedHashMap<>(answers);
+        takers.forEach(a -> more.put(a, false));
+        return more;
     }
 
     private void dispatch(Address src, WireMessage m, int size) {
@@ -1787,6 +1830,12 @@ public final class ClusterMember implements AutoCloseable {
 
     private void announce(String g) {
         holdings.announce(g);
+    }
+
+    /** Releases everything because others may be taking it now: what we held is {@link #letGo}. */
+    private void letGo(String why) {
+        letGo.addAll(held);
+        releaseAll(why);
     }
 
     private void releaseAll(String why) {

@@ -52,6 +52,7 @@ public final class InMemoryNetwork implements VipNetwork {
         this.log = log;
         this.host = host;
         this.handsOver = handsOver;
+        log.host(member, this::held);
     }
 
     @Override
@@ -183,6 +184,25 @@ public final class InMemoryNetwork implements VipNetwork {
             log.add(member, NetworkLog.Kind.START, null);
             return next;
         }
+    }
+
+    /** The host's "hardware address" is its name, as in {@link #prepare}. */
+    @Override
+    public List<String> hardwareAddresses() {
+        return List.of(member);
+    }
+
+    /** The other hosts of this one's segment that hold any of the groups, by name; nothing once this process is dead. */
+    @Override
+    public Set<String> answering(Collection<VipGroup> groups) {
+        synchronized (host) {
+            if (dead) {
+                return Set.of();
+            }
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        groups.forEach(g -> hosts.addAll(log.holders(member, g.identity())));
+        return hosts;
     }
 
     /** The groups prepared on the host: local, answering no ARP (for a dead host: none). */

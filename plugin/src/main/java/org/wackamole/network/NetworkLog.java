@@ -1,7 +1,12 @@
 package org.wackamole.network;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A time-ordered record of what in-memory networks did, shared by all members of an in-JVM farm so
@@ -31,9 +36,49 @@ public final class NetworkLog {
     }
 
     private final List<Event> events = new ArrayList<>();
+    /** What each host's addresses are, by host name: the in-memory networks' neighbours on the segment. */
+    private final Map<String, Supplier<Set<String>>> hosts = new HashMap<>();
+    private String segments = "";
 
     public synchronized void add(String member, Kind kind, String subject) {
         events.add(new Event(events.size(), System.nanoTime(), member, kind, subject));
+        if (kind == Kind.SEGMENTS) {
+            segments = subject == null ? "" : subject;
+        }
+    }
+
+    /** An in-memory network's host, whose addresses answer its neighbours on the segment. */
+    synchronized void host(String name, Supplier<Set<String>> addresses) {
+        hosts.put(name, addresses);
+    }
+
+    /** The other hosts that hold the group and share a segment with {@code asker}: who answers its ARP. */
+    Set<String> holders(String asker, String group) {
+        Map<String, Supplier<Set<String>>> all;
+        String cut;
+        synchronized (this) { // the hosts' own locks are taken outside this one: they add events under theirs
+            all = Map.copyOf(hosts);
+            cut = segments;
+        }
+        Set<String> holders = new LinkedHashSet<>();
+        all.forEach((name, addresses) -> {
+            if (!name.equals(asker) && connected(cut, asker, name) && addresses.get().contains(group)) {
+                holders.add(name);
+            }
+        });
+        return holders;
+    }
+
+    /** Whether a and b share a segment; a host named in no segment reaches them all (see {@link Event}). */
+    private static boolean connected(String segments, String a, String b) {
+        List<String> ofA = null;
+        List<String> ofB = null;
+        for (String segment : segments.isEmpty() ? new String[0] : segments.split("\\|")) {
+            List<String> hs = List.of(segment.split(","));
+            ofA = hs.contains(a) ? hs : ofA;
+            ofB = hs.contains(b) ? hs : ofB;
+        }
+        return ofA == null || ofB == null || ofA == ofB;
     }
 
     public synchronized List<Event> events() {

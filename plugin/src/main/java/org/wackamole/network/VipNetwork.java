@@ -90,6 +90,15 @@ public interface VipNetwork extends AutoCloseable {
     default void knownMembers(java.util.Map<String, String> macToNode) {
     }
 
+    /**
+     * Asks the segment, as the probe before an acquisition does, who answers for the groups' addresses
+     * now, without taking them: the hardware addresses of the other hosts that answer (empty when this
+     * network cannot tell, e.g. for IPv6 addresses). Waits a few milliseconds at most.
+     */
+    default java.util.Set<String> answering(Collection<VipGroup> groups) throws NetworkException {
+        return java.util.Set.of();
+    }
+
     @Override
     default void close() {
     }

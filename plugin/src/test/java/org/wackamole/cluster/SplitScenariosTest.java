@@ -148,9 +148,11 @@ class SplitScenariosTest {
             assertThat(farm.nodes.get("c").network.held()).as("c, still in its old view, holds nothing").isEmpty();
             farm.heal();
             farm.awaitSettled(SETTLE);
-            assertThat(farm.nodes.get("c").network.held()).contains(farm.pool.get(2));
-            // a and b take c's group when they exclude it: c holds it until their INFO arrives (every 300-600 ms
-            // here) past the grace after its view. That acquisition is the allowed one, bounded.
+            // c may take a round more to hold its group again after the farm first looks settled (seen once under load).
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(20))
+                    .until(() -> farm.nodes.get("c").network.held().contains(farm.pool.get(2)));
+            // a and b take c's group when they exclude it: c lets go when a asks whether it is dead, or else when
+            // their INFO arrives (every 300-600 ms here) past the grace after its view. Bounded if it happens.
             assertDoubleHoldsAtMost(farm, CUT_DOUBLE_MS, "a acquired " + farm.pool.get(2) + " while c", "b acquired " + farm.pool.get(2) + " while c");
         }
     }
@@ -164,13 +166,7 @@ class SplitScenariosTest {
     void aMemberThatSuspectsMostOfItsViewLetsGoBeforeItsViewChanges() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(3)) {
             farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
-            InJvmFarm.Node c = farm.nodes.get("c");
-            farm.split(List.of(List.of("a", "b"), List.of("c")));
-            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
-            assertThat(c.member.status().members()).as("c let go while its view still had a and b").hasSize(3);
-            awaitSides(farm, "c", Set.of("a", "b"));
-            farm.heal();
-            farm.awaitSettled(SETTLE);
+            cOffLetsGoFirstThenHeal(farm, () -> farm.split(List.of(List.of("a", "b"), List.of("c"))));
         }
     }
 
@@ -183,13 +179,7 @@ class SplitScenariosTest {
     void aMemberTheCoordinatorAsksWhetherItIsDeadLetsGoBeforeItIsExcluded() throws Exception {
         try (InJvmFarm farm = new InJvmFarm(3)) {
             farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
-            InJvmFarm.Node c = farm.nodes.get("c");
-            farm.mute("c");
-            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
-            assertThat(c.member.status().members()).as("c let go while its view still had a and b").hasSize(3);
-            awaitSides(farm, "c", Set.of("a", "b"));
-            farm.heal();
-            farm.awaitSettled(SETTLE);
+            cOffLetsGoFirstThenHeal(farm, () -> farm.mute("c"));
             assertDoubleHoldsAtMost(farm, 0);
         }
     }
@@ -246,6 +236,50 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * Two of three hosts die at once: the survivor, outnumbered by the departed and hearing none of them, cannot tell
+     * that from a lossy link of its own, lets go of its own group and takes everything only once they count as dead
+     * (three missed discovery rounds). That wait is the price of the lone lossy host not taking every VIP.
+     */
+    @Test
+    void aLoneSurvivorOfTwoHostDeathsTakesEverythingOnceTheyCountAsDead() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
+            InJvmFarm.Node a = farm.nodes.get("a");
+            long killed = System.nanoTime();
+            farm.killHost("b");
+            farm.killHost("c");
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> a.network.held().isEmpty());
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> a.network.held().size() == 3);
+            LOG.info("two host deaths: the survivor held every group {} ms after the kill", (System.nanoTime() - killed) / 1_000_000);
+            ClusterScenariosTest.assertNoViolations(farm, 5000);
+        }
+    }
+
+    /**
+     * A lossy link that stalls c's cluster traffic, discovery too, while ARP still crosses: c, outnumbered and hearing
+     * none of the others, lets go; after three silent rounds it would count them dead and take every group beside
+     * them (the TCP soak under loss). Their hosts answer ARP for the group c let go of: they took it, so they are alive.
+     */
+    @Test
+    void aLoneMemberThatHearsNobodyButSeesItsGroupAnsweredElsewhereKeepsYielding() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(3)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b", "c");
+            InJvmFarm.Node c = farm.nodes.get("c");
+            farm.isolate(List.of(List.of("a", "b"), List.of("c")));
+            awaitSides(farm, "c", Set.of("a", "b"));
+            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(c.network.held()).as("c, hearing nobody, holds nothing").isEmpty();
+                Thread.sleep(5);
+            }
+            farm.heal();
+            farm.awaitSettled(SETTLE);
+            assertThat(c.network.held()).contains(farm.pool.get(2));
+            assertDoubleHoldsAtMost(farm, CUT_DOUBLE_MS, "a acquired " + farm.pool.get(2) + " while c", "b acquired " + farm.pool.get(2) + " while c");
+        }
+    }
+
     /** What VERIFY_SUSPECT sends when it suspects {@code to}: its header is built from its wire form (type 1, sender). */
     private static void askWhetherDead(InJvmFarm.Node from, InJvmFarm.Node to) throws Exception {
         VerifySuspect verify = from.member.channel().getProtocolStack().findProtocol(VerifySuspect.class);
@@ -275,6 +309,17 @@ class SplitScenariosTest {
             farm.awaitSettled(SETTLE);
             ClusterScenariosTest.assertNoViolations(farm, 2000);
         }
+    }
+
+    /** Cuts c off: it lets go while its view still has a and b, and holds nothing beside them; healed, the farm settles. */
+    private static void cOffLetsGoFirstThenHeal(InJvmFarm farm, Runnable cut) {
+        InJvmFarm.Node c = farm.nodes.get("c");
+        cut.run();
+        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> c.network.held().isEmpty());
+        assertThat(c.member.status().members()).as("c let go while its view still had a and b").hasSize(3);
+        awaitSides(farm, "c", Set.of("a", "b"));
+        farm.heal();
+        farm.awaitSettled(SETTLE);
     }
 
     private static void awaitSides(InJvmFarm farm, String yielding, Set<String> holding) {

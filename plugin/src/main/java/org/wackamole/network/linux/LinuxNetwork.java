@@ -955,6 +955,22 @@ public final class LinuxNetwork implements VipNetwork {
         }
     }
 
+    @Override
+    public synchronized Set<String> answering(Collection<VipGroup> groups) throws NetworkException {
+        List<ArpWatch.Probe> probes = new ArrayList<>();
+        for (VipGroup group : groups) {
+            for (VipAddress a : group.addresses()) {
+                if (a.address() instanceof Inet4Address v4) {
+                    Rtnetlink.Link link = link(a.interfaceName());
+                    if (link.usable()) {
+                        probes.add(new ArpWatch.Probe(link, v4));
+                    }
+                }
+            }
+        }
+        return probes.isEmpty() ? Set.of() : Set.copyOf(arpWatch.probe(probes, PROBE_WAIT_NANOS).values());
+    }
+
     /** From the ARP watch's thread: another host claims an address. */
     private void onClaim(ArpWatch.Claim c) {
         VipGroup group = heldAddresses.get(c.address());
