@@ -12,8 +12,10 @@ import java.util.Map;
  * that answered once counts as alive, with its last answer, until it missed {@link #MISSES_FOR_DEAD}
  * rounds in a row and {@link #SILENT_MS_FOR_DEAD} passed since its last answer: over TCP a lossy link
  * stalls every answer for seconds (retransmission back-off), and three quick rounds all missed them. A
- * member never heard is dead after its misses alone: a dead host's groups must not wait. Rounds asked
- * while this host cannot hear anybody count for nothing.
+ * member never heard is dead after its misses and {@link #SILENT_MS_FOR_DEAD} since it was first asked
+ * about: on the TCP soak under loss a lossy host alone in its view missed every answer for three rounds
+ * (1.2 s), counted the others dead and took every VIP beside them. Rounds asked while this host cannot
+ * hear anybody count for nothing.
  *
  * @param <A> member addresses
  */
@@ -24,6 +26,7 @@ final class DepartedAnswers<A> {
     private final Map<A, Boolean> alive = new LinkedHashMap<>();
     private final Map<A, Long> lastHeard = new HashMap<>();
     private final Map<A, Integer> misses = new HashMap<>();
+    private final Map<A, Long> firstAsked = new HashMap<>();
 
     /**
      * One round of discovery.
@@ -35,6 +38,7 @@ final class DepartedAnswers<A> {
      */
     void heard(Collection<A> departed, Map<A, Boolean> answers, boolean silenceCounts, long nowMillis) {
         for (A a : departed) {
+            firstAsked.putIfAbsent(a, nowMillis);
             Boolean coord = answers.get(a);
             if (coord != null) {
                 alive.put(a, coord);
@@ -61,7 +65,7 @@ final class DepartedAnswers<A> {
 
     /** Whether the member missed enough rounds in a row, and for long enough, to count as dead. */
     private boolean dead(A a, long nowMillis) {
-        Long heard = lastHeard.get(a);
-        return misses.getOrDefault(a, 0) >= MISSES_FOR_DEAD && (heard == null || nowMillis - heard >= SILENT_MS_FOR_DEAD);
+        Long since = lastHeard.getOrDefault(a, firstAsked.get(a));
+        return misses.getOrDefault(a, 0) >= MISSES_FOR_DEAD && (since == null || nowMillis - since >= SILENT_MS_FOR_DEAD);
     }
 }

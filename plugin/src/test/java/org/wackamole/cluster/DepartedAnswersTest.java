@@ -78,4 +78,16 @@ class DepartedAnswersTest {
         assertThat(d.alive()).isEmpty();
         assertThat(d.allDead(departed, DepartedAnswers.SILENT_MS_FOR_DEAD)).as("h3 never heard: dead after its misses").isTrue();
     }
+
+    /** A lossy host alone in its view missed every answer for three quick rounds: never heard is not dead before 3 s. */
+    @Test
+    void aMemberNeverHeardIsDeadOnlyAfterItsMissesAndSilentSecondsSinceFirstAsked() {
+        DepartedAnswers<String> d = new DepartedAnswers<>();
+        d.heard(departed, Map.of(), true, 500);
+        d.heard(departed, Map.of(), true, 1000);
+        d.heard(departed, Map.of(), true, 1700);
+        assertThat(d.allDead(departed, 1700)).as("three misses in 1.2 s").isFalse();
+        d.heard(departed, Map.of(), true, 500 + DepartedAnswers.SILENT_MS_FOR_DEAD);
+        assertThat(d.allDead(departed, 500 + DepartedAnswers.SILENT_MS_FOR_DEAD)).isTrue();
+    }
 }

@@ -239,7 +239,7 @@ class SplitScenariosTest {
     /**
      * Two of three hosts die at once: the survivor, outnumbered by the departed and hearing none of them, cannot tell
      * that from a lossy link of its own, lets go of its own group and takes everything only once they count as dead
-     * (three missed discovery rounds). That wait is the price of the lone lossy host not taking every VIP.
+     * (three missed discovery rounds and 3 s). That wait is the price of the lone lossy host not taking every VIP.
      */
     @Test
     void aLoneSurvivorOfTwoHostDeathsTakesEverythingOnceTheyCountAsDead() throws Exception {
@@ -252,7 +252,8 @@ class SplitScenariosTest {
             Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(2)).until(() -> a.network.held().isEmpty());
             Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> a.network.held().size() == 3);
             LOG.info("two host deaths: the survivor held every group {} ms after the kill", (System.nanoTime() - killed) / 1_000_000);
-            ClusterScenariosTest.assertNoViolations(farm, 5000);
+            // Detection (FD_ALL3 600 ms here), then three missed rounds and 3 s since first asked: 4.5 s when measured.
+            ClusterScenariosTest.assertNoViolations(farm, 8000);
         }
     }
 

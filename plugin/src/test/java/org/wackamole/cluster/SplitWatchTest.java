@@ -26,14 +26,16 @@ class SplitWatchTest {
     }
 
     @Test
-    void aRealDeathIsTakenOverAtTheFirstSilentRoundAndForgottenAfterThree() {
+    void aRealDeathIsTakenOverAtTheFirstSilentRoundAndForgottenAfterThreeRoundsAndThreeSeconds() {
         watch.viewChanged(List.of("h1", "h2"), List.of("h2"), List.of("h2"), true);
         assertThat(watch.mayAcquire()).isFalse();
         assertThat(watch.answered(List.of("h2"), List.of("h2"), Map.of(), true, now += 1000).change()).isEqualTo(SplitWatch.Change.TAKE_OVER);
         assertThat(watch.mayAcquire()).isTrue();
         assertThat(watch.answered(List.of("h2"), List.of("h2"), Map.of(), true, now += 1000).askAgain()).isTrue();
-        SplitWatch.Answer<String> third = watch.answered(List.of("h2"), List.of("h2"), Map.of(), true, now += 1000);
-        assertThat(third.askAgain()).isFalse();
+        assertThat(watch.answered(List.of("h2"), List.of("h2"), Map.of(), true, now += 1000).askAgain())
+                .as("three misses, but 2 s since first asked").isTrue();
+        SplitWatch.Answer<String> fourth = watch.answered(List.of("h2"), List.of("h2"), Map.of(), true, now += 1000);
+        assertThat(fourth.askAgain()).isFalse();
         assertThat(watch.reference()).isNull();
     }
 
@@ -180,12 +182,13 @@ class SplitWatchTest {
     /**
      * A lossy host alone in its view hears none of the two it left for a round or two: taking every VIP then
      * doubled all four on the TCP soak. Outnumbered and hearing nobody, it takes over only once they count
-     * as dead; hearing one of them (two survivors of a death that starved apart), one silent round is enough.
+     * as dead (three missed rounds, and 3 s since they were first asked about); hearing one of them (two survivors of a death that starved apart), one silent round is enough.
      */
     @Test
     void aLoneMemberThatHearsNobodyWaitsUntilTheOthersCountAsDead() {
         watch.viewChanged(List.of("h1", "h2", "h3"), List.of("h1"), List.of("h1"), true);
-        for (int i = 0; i < DepartedAnswers.MISSES_FOR_DEAD - 1; i++) {
+        // Rounds a second apart: three misses by the third, 3 s since first asked by the fourth.
+        for (int i = 0; i < DepartedAnswers.MISSES_FOR_DEAD; i++) {
             assertThat(watch.answered(List.of("h1"), List.of("h1"), Map.of(), true, now += 1000).change()).isEqualTo(SplitWatch.Change.NONE);
         }
         assertThat(watch.mayAcquire()).isFalse();
