@@ -923,16 +923,10 @@ public final class LinuxNetwork implements VipNetwork {
      * a conflict: we do not take the group. IPv6 addresses are not probed.
      */
     private void probe(VipGroup group) throws NetworkException {
-        List<ArpWatch.Probe> probes = new ArrayList<>();
-        for (VipAddress a : group.addresses()) {
-            if (a.address() instanceof Inet4Address v4) {
-                Rtnetlink.Link link = link(a.interfaceName());
-                if (link.usable()) {
-                    arpWatch.watch(v4);
-                    remember(link);
-                    probes.add(new ArpWatch.Probe(link, v4));
-                }
-            }
+        List<ArpWatch.Probe> probes = probesFor(List.of(group));
+        for (ArpWatch.Probe p : probes) {
+            arpWatch.watch(p.address());
+            remember(p.link());
         }
         if (probes.isEmpty()) {
             return;
@@ -957,6 +951,12 @@ public final class LinuxNetwork implements VipNetwork {
 
     @Override
     public synchronized Set<String> answering(Collection<VipGroup> groups) throws NetworkException {
+        List<ArpWatch.Probe> probes = probesFor(groups);
+        return probes.isEmpty() ? Set.of() : Set.copyOf(arpWatch.probe(probes, PROBE_WAIT_NANOS).values());
+    }
+
+    /** One probe per IPv4 address of the groups whose interface is usable, asked on that interface. */
+    private List<ArpWatch.Probe> probesFor(Collection<VipGroup> groups) throws NetworkException {
         List<ArpWatch.Probe> probes = new ArrayList<>();
         for (VipGroup group : groups) {
             for (VipAddress a : group.addresses()) {
@@ -968,7 +968,7 @@ public final class LinuxNetwork implements VipNetwork {
                 }
             }
         }
-        return probes.isEmpty() ? Set.of() : Set.copyOf(arpWatch.probe(probes, PROBE_WAIT_NANOS).values());
+        return probes;
     }
 
     /** From the ARP watch's thread: another host claims an address. */
