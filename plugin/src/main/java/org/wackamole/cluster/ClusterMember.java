@@ -337,6 +337,11 @@ public final class ClusterMember implements AutoCloseable {
             public void conflict(VipAddress address, String mac, String member, boolean probing) {
                 submit(() -> onConflict(address, mac, member, probing));
             }
+
+            @Override
+            public void taken(VipAddress address, String mac, String member) {
+                submit(() -> onTaken(address, mac, member));
+            }
         });
         call(() -> {
             this.eligible = eligible;
@@ -1545,6 +1550,9 @@ public final class ClusterMember implements AutoCloseable {
         if (askedBy != null) {
             return false; // about to be excluded, unless our reply reached the asker
         }
+        if (unholdable.takenElsewhere(g)) {
+            return false; // a live member of another view answers for it
+        }
         Exception failure = holdings.acquire(g);
         if (failure != null) {
             acquireFailed(g, failure);
@@ -1725,10 +1733,44 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /**
+     * Another member's host announced a group we hold: it took it, on a view we are not in (or
+     * ahead of ours). Defending it would leave two hosts answering until the views agree; we let it
+     * go at once instead, decline it with the failed acquisition's back-off, and acquire it again only
+     * after that, so a split's double lasts as long as the taker's announcement takes to arrive.
+     */
+    private void onTaken(VipAddress address, String mac, String member) {
+        String g = groupOf(address);
+        if (stopped || !held.contains(g)) {
+            return;
+        }
+        conflicts++;
+        lastConflict = java.time.Instant.now() + " " + address + " announced by " + mac + " (host of member " + member
+                + ") while held here: let go";
+        UnholdableGroups.Failure failure = unholdable.taken(g);
+        LOG.warn("{} was announced by {} (host of member {}) while held here: letting it go so that one host answers;"
+                + " not taking it again for {} ms", config.group(g), mac, member, failure.retryMs());
+        if (release(g)) {
+            letGo.add(g);
+            if (viewKey != null) {
+                send(null, new WireMessage.Released(viewKey, round, List.of(g)));
+            }
+        }
+        if (failure.newlyDeclined()) {
+            schedule(() -> retryAcquire(g), failure.retryMs());
+        }
+        requestRound("taken by " + member);
+        publish();
+    }
+
+    private String groupOf(VipAddress address) {
+        return config.groups().stream().filter(g -> g.addresses().contains(address)).map(VipGroup::identity)
+                .findFirst().orElse(address.address().getHostAddress());
+    }
+
     private void onConflict(VipAddress address, String mac, String member, boolean probing) {
         conflicts++;
-        String group = config.groups().stream().filter(g -> g.addresses().contains(address)).map(VipGroup::identity)
-                .findFirst().orElse(address.address().getHostAddress());
+        String group = groupOf(address);
         lastConflict = java.time.Instant.now() + " " + address + " answered by " + mac
                 + (member == null ? " (no member of this cluster)" : " (stale: host of former member " + member + ")")
                 + (probing ? " before acquiring" : " while held here");

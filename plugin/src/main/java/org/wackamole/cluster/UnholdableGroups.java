@@ -29,6 +29,8 @@ final class UnholdableGroups {
     /** Groups this host failed to acquire, with the failures in a row; declined until their retry. */
     private final Map<String, Integer> failedAcquires = new HashMap<>();
     private final Set<String> cannotHold = new LinkedHashSet<>();
+    /** Groups another member's host took while this host held them: not acquired here until their retry. */
+    private final Set<String> takenElsewhere = new LinkedHashSet<>();
     /** Interfaces of the pool the network reported lost (down, deleted); their groups are declined until back. */
     private final Set<String> lostInterfaces = new LinkedHashSet<>();
     /** Link events per interface so far: a wait for the cluster's address ends when another event comes. */
@@ -58,6 +60,21 @@ final class UnholdableGroups {
         return new Failure(failures, backOff(failures), cannotHold.add(group));
     }
 
+    /**
+     * Another member's host announced {@code group} while this host held it: it is declined, as after
+     * a failed acquisition, and not acquired here at all until its retry (acquiring it back from a
+     * member of another view would only take it from the host that answers for it now).
+     */
+    Failure taken(String group) {
+        takenElsewhere.add(group);
+        return acquireFailed(group);
+    }
+
+    /** Whether the group was taken by another member's host and its retry is not due yet. */
+    boolean takenElsewhere(String group) {
+        return takenElsewhere.contains(group);
+    }
+
     private long backOff(int failures) {
         return Math.min(retryMaxMs, retryFirstMs << Math.min(failures - 1, 15));
     }
@@ -78,6 +95,7 @@ final class UnholdableGroups {
 
     /** Its retry is due: whether it may be tried here again (no longer declined); not while one of its interfaces is lost. */
     boolean retry(String group) {
+        takenElsewhere.remove(group);
         return !onLostInterface(group) && cannotHold.remove(group);
     }
 

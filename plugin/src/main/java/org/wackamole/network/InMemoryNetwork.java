@@ -22,6 +22,9 @@ import org.wackamole.config.VipGroup;
  * <p>Built {@linkplain #InMemoryNetwork(String, NetworkLog, boolean) able to hand over}, it models a
  * host set up for make-before-break: a prepared group is local but answers no ARP (an address on
  * {@code lo} with {@code arp_ignore=1}), so it is no holder; its "hardware address" is the host's name.
+ *
+ * <p>Acquiring a group announces it to the other hosts of the segment, as a gratuitous ARP does: a
+ * live process there that holds it is told the group was {@linkplain NetworkListener#taken taken}.
  */
 public final class InMemoryNetwork implements VipNetwork {
     private final String member;
@@ -30,6 +33,8 @@ public final class InMemoryNetwork implements VipNetwork {
     private final boolean handsOver;
     /** This process was killed, or its host died: what it still calls changes nothing. */
     private boolean dead;
+    private final java.util.Map<String, VipGroup> groups = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile NetworkListener listener = NetworkListener.NONE;
 
     /** The addresses on one host; successive processes on the host share them. */
     private static final class Host {
@@ -53,16 +58,39 @@ public final class InMemoryNetwork implements VipNetwork {
         this.host = host;
         this.handsOver = handsOver;
         log.host(member, this::held);
+        log.hears(member, this::heard);
+    }
+
+    @Override
+    public void setListener(NetworkListener listener) {
+        this.listener = listener;
     }
 
     @Override
     public void acquire(VipGroup group) {
+        boolean added;
         synchronized (host) {
-            if (!dead && host.held.add(group.identity())) {
+            added = !dead && host.held.add(group.identity());
+            if (added) {
                 log.add(member, NetworkLog.Kind.ACQUIRE, group.identity());
             }
             host.prepared.remove(group.identity());
         }
+        groups.put(group.identity(), group);
+        if (added) {
+            log.announced(member, group.identity()); // outside our lock: the hearers take theirs
+        }
+    }
+
+    /** Another host of the segment announced the group; a killed process hears nothing. */
+    private void heard(String group, String from) {
+        VipGroup g = groups.get(group);
+        synchronized (host) {
+            if (dead || g == null || !host.held.contains(group)) {
+                return;
+            }
+        }
+        listener.taken(g.addresses().get(0), from, from);
     }
 
     @Override

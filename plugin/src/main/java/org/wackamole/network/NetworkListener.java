@@ -49,4 +49,16 @@ public interface NetworkListener {
      */
     default void conflict(VipAddress address, String mac, String member, boolean probing) {
     }
+
+    /**
+     * Another member's host announced one of our addresses with a gratuitous ARP: a live member took
+     * it (a killed JVM's kernel answers requests but announces nothing). The network does not defend
+     * the address against it; the cluster lets it go, so that one host answers for it.
+     *
+     * @param address the pool address
+     * @param mac     the announcing host's hardware address
+     * @param member  the node that host runs, as told by {@link VipNetwork#knownMembers}
+     */
+    default void taken(VipAddress address, String mac, String member) {
+    }
 }

@@ -38,6 +38,7 @@ public final class NetworkLog {
     private final List<Event> events = new ArrayList<>();
     /** What each host's addresses are, by host name: the in-memory networks' neighbours on the segment. */
     private final Map<String, Supplier<Set<String>>> hosts = new HashMap<>();
+    private final Map<String, java.util.function.BiConsumer<String, String>> hearers = new HashMap<>();
     private String segments = "";
 
     public synchronized void add(String member, Kind kind, String subject) {
@@ -50,6 +51,26 @@ public final class NetworkLog {
     /** An in-memory network's host, whose addresses answer its neighbours on the segment. */
     synchronized void host(String name, Supplier<Set<String>> addresses) {
         hosts.put(name, addresses);
+    }
+
+    /** Where a host's current process hears the gratuitous ARP of others on its segment: (group, announcing host). */
+    synchronized void hears(String name, java.util.function.BiConsumer<String, String> announcement) {
+        hearers.put(name, announcement);
+    }
+
+    /** {@code from} announced the group: every other host of its segment hears it. */
+    void announced(String from, String group) {
+        Map<String, java.util.function.BiConsumer<String, String>> all;
+        String cut;
+        synchronized (this) {
+            all = Map.copyOf(hearers);
+            cut = segments;
+        }
+        all.forEach((name, hearer) -> {
+            if (!name.equals(from) && connected(cut, from, name)) {
+                hearer.accept(group, from);
+            }
+        });
     }
 
     /** The other hosts that hold the group and share a segment with {@code asker}: who answers its ARP. */

@@ -259,6 +259,11 @@ final class InJvmFarm implements AutoCloseable {
         public Set<String> answering(java.util.Collection<org.wackamole.config.VipGroup> groups) {
             return network.answering(groups);
         }
+
+        @Override
+        public void setListener(org.wackamole.network.NetworkListener listener) {
+            network.setListener(listener);
+        }
     }
 
     /**

@@ -281,6 +281,35 @@ class SplitScenariosTest {
         }
     }
 
+    /**
+     * Another member's host announces a group a member holds (what a member of another view that took it does, with
+     * a gratuitous ARP): the holder lets go at once rather than defend it, and does not take it back before its retry,
+     * so that one host answers. Here b's host takes a's group behind b's member.
+     */
+    @Test
+    void aMemberLetsGoOfAGroupAnotherMembersHostAnnounces() throws Exception {
+        try (InJvmFarm farm = new InJvmFarm(2)) {
+            farm.startEachPreferringItsOwn(SETTLE, "a", "b");
+            InJvmFarm.Node a = farm.nodes.get("a");
+            InJvmFarm.Node b = farm.nodes.get("b");
+            String g = farm.pool.get(0);
+            assertThat(a.network.held()).contains(g);
+            long announced = System.nanoTime();
+            b.network.acquire(b.config.group(g));
+            Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1)).until(() -> !a.network.held().contains(g));
+            long letGo = (System.nanoTime() - announced) / 1_000_000;
+            LOG.info("a let go of {} {} ms after b's host announced it", g, letGo);
+            assertThat(letGo).isLessThan(500);
+            long end = announced + Duration.ofMillis(800).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(a.network.held()).as("a does not take it back before its retry").doesNotContain(g);
+                Thread.sleep(5);
+            }
+            b.network.release(b.config.group(g));
+            Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(10)).until(() -> a.network.held().contains(g));
+        }
+    }
+
     /** What VERIFY_SUSPECT sends when it suspects {@code to}: its header is built from its wire form (type 1, sender). */
     private static void askWhetherDead(InJvmFarm.Node from, InJvmFarm.Node to) throws Exception {
         VerifySuspect verify = from.member.channel().getProtocolStack().findProtocol(VerifySuspect.class);

@@ -65,6 +65,22 @@ class UnholdableGroupsTest {
         assertThat(groups.acquireFailed(g)).as("after the retry: the next wait").isEqualTo(new UnholdableGroups.Failure(2, 2000, true));
     }
 
+    /** A group another member's host announced while held here: declined and not acquired here until its retry. */
+    @Test
+    void aGroupTakenElsewhereIsDeclinedAndNotAcquiredUntilItsRetry() {
+        String g = a.identity();
+        assertThat(groups.takenElsewhere(g)).isFalse();
+        assertThat(groups.taken(g)).isEqualTo(new UnholdableGroups.Failure(1, 1000, true));
+        assertThat(groups.takenElsewhere(g)).isTrue();
+        assertThat(groups.declined(List.of())).containsExactly(g);
+        assertThat(groups.retry(g)).isTrue();
+        assertThat(groups.takenElsewhere(g)).isFalse();
+        assertThat(groups.taken(g)).as("taken again soon: waits longer").isEqualTo(new UnholdableGroups.Failure(2, 2000, true));
+        groups.acquired(g);
+        groups.retry(g);
+        assertThat(groups.taken(g)).as("held since: the first in a row again").isEqualTo(new UnholdableGroups.Failure(1, 1000, true));
+    }
+
     /** A member that let go of a group this host declines after a failed acquisition: it may be tried at once. */
     @Test
     void aReleaseElsewhereEndsTheWaitOfAFailedAcquisition() {

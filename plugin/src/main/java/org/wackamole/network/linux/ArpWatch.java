@@ -38,8 +38,14 @@ final class ArpWatch implements AutoCloseable {
      * @param probeAnswer an ARP reply to a probe (target address 0.0.0.0, RFC 5227): only such a frame
      *                    answers the question a probe asks now; a gratuitous ARP read late from the
      *                    socket's queue could be older than the probe
+     * @param gratuitous  a gratuitous ARP sent by that host itself (a request whose sender and target
+     *                    addresses are the same, from the Ethernet address it names): what a member
+     *                    that takes an address sends, and a killed member's kernel never does
      */
-    record Claim(Inet4Address address, String mac, boolean probeAnswer, long nanos) {
+    record Claim(Inet4Address address, String mac, boolean probeAnswer, boolean gratuitous, long nanos) {
+        Claim(Inet4Address address, String mac, boolean probeAnswer, long nanos) {
+            this(address, mac, probeAnswer, false, nanos);
+        }
     }
 
     /** How the network opens its watch (in the caller's namespace). */
@@ -201,7 +207,9 @@ final class ArpWatch implements AutoCloseable {
             Inet4Address address = (Inet4Address) InetAddress.getByAddress(sender);
             String mac = HexFormat.ofDelimiter(":").formatHex(frame, 22, 28);
             boolean toProbe = op == 2 && frame[38] == 0 && frame[39] == 0 && frame[40] == 0 && frame[41] == 0;
-            return new Claim(address, mac, toProbe, nanos);
+            boolean gratuitous = op == 1 && java.util.Arrays.equals(frame, 28, 32, frame, 38, 42)
+                    && java.util.Arrays.equals(frame, 6, 12, frame, 22, 28);
+            return new Claim(address, mac, toProbe, gratuitous, nanos);
         } catch (UnknownHostException e) {
             return null;
         }

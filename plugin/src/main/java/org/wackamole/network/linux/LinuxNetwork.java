@@ -57,6 +57,11 @@ public final class LinuxNetwork implements VipNetwork {
     static final long PROBE_WAIT_NANOS = 2_000_000;
     /** At most one defending announcement per address this often, while another host claims it. */
     private static final long DEFEND_INTERVAL_NANOS = 500_000_000;
+    /**
+     * A member's announcement read this soon after we added the address may have been sent before (the
+     * watch reads its queue late): it is defended against, as before, rather than taken for a taking.
+     */
+    static final long TAKEN_AFTER_NANOS = 20_000_000;
     /** A conflict with the same host for the same address is logged again after this long. */
     private static final long CONFLICT_LOG_NANOS = 10_000_000_000L;
 
@@ -72,6 +77,8 @@ public final class LinuxNetwork implements VipNetwork {
     /** Held IPv4 address to its group, for the ARP watch's thread. */
     private final Map<InetAddress, VipGroup> heldAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<InetAddress, Long> lastDefence = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When each held IPv4 address was added here, to tell an announcement from before that from a taking. */
+    private final Map<InetAddress, Long> heldSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Long> lastConflictLog = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong conflicts = new AtomicLong();
     private final Thread eventReader;
@@ -437,9 +444,11 @@ public final class LinuxNetwork implements VipNetwork {
             throw e;
         }
         held.put(group.identity(), group);
+        long now = System.nanoTime();
         for (VipAddress a : group.addresses()) {
             if (a.address() instanceof Inet4Address) {
                 heldAddresses.put(a.address(), group);
+                heldSince.put(a.address(), now);
             }
         }
         // On the interface now (the copy on lo answered nothing, the one on the interface answers):
@@ -466,7 +475,10 @@ public final class LinuxNetwork implements VipNetwork {
     private void forget(VipGroup group) {
         cancelSchedules(group.identity());
         held.remove(group.identity());
-        group.addresses().forEach(a -> heldAddresses.remove(a.address()));
+        group.addresses().forEach(a -> {
+            heldAddresses.remove(a.address());
+            heldSince.remove(a.address());
+        });
         suspended.remove(group.identity());
     }
 
@@ -983,12 +995,27 @@ public final class LinuxNetwork implements VipNetwork {
             return;
         }
         String member = memberMacs.get(c.mac());
+        Long since = heldSince.get(c.address());
+        if (member != null && c.gratuitous() && since != null && c.nanos() - since > TAKEN_AFTER_NANOS) {
+            // A live member took it: defending would make clients flip between two holders.
+            tellTaken(a, c.mac(), member);
+            return;
+        }
         tellConflict(a, c.mac(), member, false);
         long now = System.nanoTime();
         Long last = lastDefence.get(c.address());
         if (last == null || now - last > DEFEND_INTERVAL_NANOS) {
             lastDefence.put(c.address(), now);
             scheduler.execute(() -> repeat(group));
+        }
+    }
+
+    private void tellTaken(VipAddress a, String mac, String member) {
+        NetworkListener l = listener;
+        try {
+            l.taken(a, mac, member);
+        } catch (RuntimeException e) {
+            LOG.warn("Conflict listener failed", e);
         }
     }
 

@@ -30,9 +30,17 @@ class ArpWatchTest {
         assertThat(c.address()).isEqualTo(vip);
         assertThat(c.mac()).isEqualTo("02:00:00:00:00:07");
         assertThat(c.probeAnswer()).isFalse();
+        assertThat(c.gratuitous()).as("a request for itself from the host it names").isTrue();
+        byte[] pointing = ArpAnnouncer.frame(new byte[] {2, 0, 0, 0, 0, 8}, mac, vip, vip);
+        assertThat(ArpWatch.parse(pointing, pointing.length, 5).gratuitous())
+                .as("sent by another host for it (a hand-over's pointing)").isFalse();
+        byte[] asking = ArpAnnouncer.frame(mac, vip, (Inet4Address) InetAddress.getByName("198.51.100.99"));
+        assertThat(ArpWatch.parse(asking, asking.length, 5).gratuitous())
+                .as("a kernel resolving a neighbour from the address").isFalse();
         byte[] reply = gratuitous.clone();
         reply[21] = 2;
         assertThat(ArpWatch.parse(reply, reply.length, 5).probeAnswer()).isFalse();
+        assertThat(ArpWatch.parse(reply, reply.length, 5).gratuitous()).isFalse();
         reply[38] = reply[39] = reply[40] = reply[41] = 0; // the answer to a probe goes to 0.0.0.0
         assertThat(ArpWatch.parse(reply, reply.length, 5).probeAnswer()).isTrue();
         byte[] probe = gratuitous.clone();

@@ -22,7 +22,7 @@ import org.wackamole.network.NetworkListener;
 /**
  * Address conflicts seen from the wire, in namespaces this test creates: a host answering for a VIP
  * before we take it (foreign: refused; a former member: taken over), and a host claiming a VIP we
- * hold (defended by announcing again). Root only.
+ * hold (defended by announcing again), except a member's own announcement (it took the address). Root only.
  */
 @Timeout(60)
 class LinuxNetworkConflictTest {
@@ -39,13 +39,20 @@ class LinuxNetworkConflictTest {
         VipGroup group = WackamoleConfig.parse(s, () -> "test").groups().get(0);
         try (TestNetwork net = new TestNetwork("a", "b")) {
             String macA = net.mac("a");
-            LinuxNetwork a = net.inNamespace("a", () -> LinuxNetwork.open(NetworkSettings.defaults()));
+            // One announcement per acquisition: a's repeats would be the announcements of a live member.
+            LinuxNetwork a = net.inNamespace("a", () -> LinuxNetwork.open(NetworkSettings.oneShot()));
             LinuxNetwork b = net.inNamespace("b", () -> LinuxNetwork.open(NetworkSettings.defaults()));
             List<Seen> seen = new CopyOnWriteArrayList<>();
+            List<Seen> taken = new CopyOnWriteArrayList<>();
             b.setListener(new NetworkListener() {
                 @Override
                 public void conflict(VipAddress address, String mac, String member, boolean probing) {
                     seen.add(new Seen(address.address().getHostAddress(), mac, member, probing));
+                }
+
+                @Override
+                public void taken(VipAddress address, String mac, String member) {
+                    taken.add(new Seen(address.address().getHostAddress(), mac, member, false));
                 }
             });
             try {
@@ -64,12 +71,27 @@ class LinuxNetworkConflictTest {
                 assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "veth0")).contains("198.51.100.10/32");
                 assertThat(seen).contains(new Seen("198.51.100.10", macA, "h-a", true));
 
-                // a's kernel keeps claiming it (here: a announces): b sees it while holding and announces again.
+                // a's kernel keeps claiming it (a request from the address that is no announcement, as a killed
+                // member's kernel sends when it resolves a neighbour): b sees it while holding and announces again.
                 long before = b.announcements();
-                a.announce(group);
+                net.inNamespace("a", () -> {
+                    try (Rtnetlink netlink = new Rtnetlink(); ArpAnnouncer arp = new ArpAnnouncer()) {
+                        arp.notify(netlink.link("veth0"), (java.net.Inet4Address) java.net.InetAddress.getByName("198.51.100.10"),
+                                (java.net.Inet4Address) java.net.InetAddress.getByName("198.51.100.99"));
+                    }
+                    return null;
+                });
                 Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> seen.contains(new Seen("198.51.100.10", macA, "h-a", false)));
                 Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> b.announcements() > before);
                 assertThat(b.conflicts()).isGreaterThanOrEqualTo(3);
+
+                // a announces it later, as a live member that took it does: b is told it was taken and does not defend it.
+                Thread.sleep(LinuxNetwork.TAKEN_AFTER_NANOS / 1_000_000 + 5);
+                long defended = b.announcements();
+                a.announce(group);
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> taken.contains(new Seen("198.51.100.10", macA, "h-a", false)));
+                Thread.sleep(100);
+                assertThat(b.announcements()).as("no defence against a member's announcement").isEqualTo(defended);
 
                 // Nobody else answers: taking a free VIP costs only the probe's short wait.
                 VipGroup free = WackamoleConfig.parse(Map.of("wackamole.interface", "veth0", "wackamole.vips", "198.51.100.11/32"),
