@@ -57,8 +57,7 @@ public final class InMemoryNetwork implements VipNetwork {
         this.log = log;
         this.host = host;
         this.handsOver = handsOver;
-        log.host(member, this::held);
-        log.hears(member, this::heard);
+        log.host(member, this::held, this::heard);
     }
 
     @Override

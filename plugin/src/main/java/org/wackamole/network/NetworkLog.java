@@ -37,8 +37,7 @@ public final class NetworkLog {
 
     private final List<Event> events = new ArrayList<>();
     /** What each host's addresses are, by host name: the in-memory networks' neighbours on the segment. */
-    private final Map<String, Supplier<Set<String>>> hosts = new HashMap<>();
-    private final Map<String, java.util.function.BiConsumer<String, String>> hearers = new HashMap<>();
+    private final Map<String, Neighbour> hosts = new HashMap<>();
     private String segments = "";
 
     public synchronized void add(String member, Kind kind, String subject) {
@@ -48,42 +47,45 @@ public final class NetworkLog {
         }
     }
 
-    /** An in-memory network's host, whose addresses answer its neighbours on the segment. */
-    synchronized void host(String name, Supplier<Set<String>> addresses) {
-        hosts.put(name, addresses);
+    /** A host on the segment: its addresses, and where its current process hears others' announcements (group, host). */
+    private record Neighbour(Supplier<Set<String>> addresses, java.util.function.BiConsumer<String, String> hears) {
     }
 
-    /** Where a host's current process hears the gratuitous ARP of others on its segment: (group, announcing host). */
-    synchronized void hears(String name, java.util.function.BiConsumer<String, String> announcement) {
-        hearers.put(name, announcement);
+    /** An in-memory network's host, whose addresses answer its neighbours on the segment and which hears their announcements. */
+    synchronized void host(String name, Supplier<Set<String>> addresses, java.util.function.BiConsumer<String, String> hears) {
+        hosts.put(name, new Neighbour(addresses, hears));
     }
 
     /** {@code from} announced the group: every other host of its segment hears it. */
     void announced(String from, String group) {
-        Map<String, java.util.function.BiConsumer<String, String>> all;
+        neighbours(from).values().forEach(n -> n.hears().accept(group, from));
+    }
+
+    /**
+     * The other hosts that share a segment with {@code host}, by name, to be called outside this log's
+     * lock: the hosts' own locks are taken outside this one (they add events under theirs).
+     */
+    private Map<String, Neighbour> neighbours(String host) {
+        Map<String, Neighbour> all;
         String cut;
         synchronized (this) {
-            all = Map.copyOf(hearers);
+            all = Map.copyOf(hosts);
             cut = segments;
         }
-        all.forEach((name, hearer) -> {
-            if (!name.equals(from) && connected(cut, from, name)) {
-                hearer.accept(group, from);
+        Map<String, Neighbour> found = new java.util.LinkedHashMap<>();
+        all.forEach((name, n) -> {
+            if (!name.equals(host) && connected(cut, host, name)) {
+                found.put(name, n);
             }
         });
+        return found;
     }
 
     /** The other hosts that hold the group and share a segment with {@code asker}: who answers its ARP. */
     Set<String> holders(String asker, String group) {
-        Map<String, Supplier<Set<String>>> all;
-        String cut;
-        synchronized (this) { // the hosts' own locks are taken outside this one: they add events under theirs
-            all = Map.copyOf(hosts);
-            cut = segments;
-        }
         Set<String> holders = new LinkedHashSet<>();
-        all.forEach((name, addresses) -> {
-            if (!name.equals(asker) && connected(cut, asker, name) && addresses.get().contains(group)) {
+        neighbours(asker).forEach((name, n) -> {
+            if (n.addresses().get().contains(group)) {
                 holders.add(name);
             }
         });

@@ -43,9 +43,6 @@ final class ArpWatch implements AutoCloseable {
      *                    that takes an address sends, and a killed member's kernel never does
      */
     record Claim(Inet4Address address, String mac, boolean probeAnswer, boolean gratuitous, long nanos) {
-        Claim(Inet4Address address, String mac, boolean probeAnswer, long nanos) {
-            this(address, mac, probeAnswer, false, nanos);
-        }
     }
 
     /** How the network opens its watch (in the caller's namespace). */

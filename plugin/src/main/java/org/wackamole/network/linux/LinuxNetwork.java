@@ -74,11 +74,15 @@ public final class LinuxNetwork implements VipNetwork {
     /** Our interfaces' MACs: the ARP watch sees our own frames too. */
     private final Set<String> ownMacs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> memberMacs = Map.of();
-    /** Held IPv4 address to its group, for the ARP watch's thread. */
-    private final Map<InetAddress, VipGroup> heldAddresses = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Held IPv4 address to its group and when it was added here (to tell a member's announcement sent
+     * before that from a taking), for the ARP watch's thread.
+     */
+    private final Map<InetAddress, HeldAddress> heldAddresses = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record HeldAddress(VipGroup group, long sinceNanos) {
+    }
     private final Map<InetAddress, Long> lastDefence = new java.util.concurrent.ConcurrentHashMap<>();
-    /** When each held IPv4 address was added here, to tell an announcement from before that from a taking. */
-    private final Map<InetAddress, Long> heldSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Long> lastConflictLog = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong conflicts = new AtomicLong();
     private final Thread eventReader;
@@ -447,8 +451,7 @@ public final class LinuxNetwork implements VipNetwork {
         long now = System.nanoTime();
         for (VipAddress a : group.addresses()) {
             if (a.address() instanceof Inet4Address) {
-                heldAddresses.put(a.address(), group);
-                heldSince.put(a.address(), now);
+                heldAddresses.put(a.address(), new HeldAddress(group, now));
             }
         }
         // On the interface now (the copy on lo answered nothing, the one on the interface answers):
@@ -475,10 +478,7 @@ public final class LinuxNetwork implements VipNetwork {
     private void forget(VipGroup group) {
         cancelSchedules(group.identity());
         held.remove(group.identity());
-        group.addresses().forEach(a -> {
-            heldAddresses.remove(a.address());
-            heldSince.remove(a.address());
-        });
+        group.addresses().forEach(a -> heldAddresses.remove(a.address()));
         suspended.remove(group.identity());
     }
 
@@ -985,18 +985,18 @@ public final class LinuxNetwork implements VipNetwork {
 
     /** From the ARP watch's thread: another host claims an address. */
     private void onClaim(ArpWatch.Claim c) {
-        VipGroup group = heldAddresses.get(c.address());
-        if (group == null || closed) {
+        HeldAddress held = heldAddresses.get(c.address());
+        if (held == null || closed) {
             return;
         }
+        VipGroup group = held.group();
         conflicts.incrementAndGet();
         VipAddress a = group.addresses().stream().filter(x -> x.address().equals(c.address())).findFirst().orElse(null);
         if (a == null) {
             return;
         }
         String member = memberMacs.get(c.mac());
-        Long since = heldSince.get(c.address());
-        if (member != null && c.gratuitous() && since != null && c.nanos() - since > TAKEN_AFTER_NANOS) {
+        if (member != null && c.gratuitous() && c.nanos() - held.sinceNanos() > TAKEN_AFTER_NANOS) {
             // A live member took it: defending would make clients flip between two holders.
             tellTaken(a, c.mac(), member);
             return;
