@@ -33,7 +33,7 @@ final class ArpWatch implements AutoCloseable {
     private static final byte[] ANY = {0, 0, 0, 0};
 
     /**
-     * A foreign MAC seen claiming a watched address.
+     * A foreign MAC seen claiming a watched address (IPv6 ones come from {@link NeighbourWatch}).
      *
      * @param probeAnswer an ARP reply to a probe (target address 0.0.0.0, RFC 5227): only such a frame
      *                    answers the question a probe asks now; a gratuitous ARP read late from the
@@ -42,7 +42,7 @@ final class ArpWatch implements AutoCloseable {
      *                    addresses are the same, from the Ethernet address it names): what a member
      *                    that takes an address sends, and a killed member's kernel never does
      */
-    record Claim(Inet4Address address, String mac, boolean probeAnswer, boolean gratuitous, long nanos) {
+    record Claim(InetAddress address, String mac, boolean probeAnswer, boolean gratuitous, long nanos) {
     }
 
     /** How the network opens its watch (in the caller's namespace). */
@@ -131,7 +131,7 @@ final class ArpWatch implements AutoCloseable {
             if (n > 0) {
                 Claim c = parse(buf, (int) n, System.nanoTime());
                 if (c != null && c.probeAnswer() && asked.contains(c.address()) && !ownMac.test(c.mac())) {
-                    answers.putIfAbsent(c.address(), c.mac());
+                    answers.putIfAbsent((Inet4Address) c.address(), c.mac());
                 }
                 continue;
             }

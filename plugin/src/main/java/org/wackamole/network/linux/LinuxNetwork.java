@@ -71,12 +71,13 @@ public final class LinuxNetwork implements VipNetwork {
     private final NeighbourAdvertiser ndisc;
     private final RtnetlinkEvents events;
     private final ArpWatch arpWatch;
-    /** Our interfaces' MACs: the ARP watch sees our own frames too. */
+    private final NeighbourWatch neighbourWatch;
+    /** Our interfaces' MACs: the watches see our own frames too. */
     private final Set<String> ownMacs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> memberMacs = Map.of();
     /**
-     * Held IPv4 address to its group and when it was added here (to tell a member's announcement sent
-     * before that from a taking), for the ARP watch's thread.
+     * Held address to its group and when it was added here (to tell a member's announcement sent
+     * before that from a taking), for the watches' threads.
      */
     private final Map<InetAddress, HeldAddress> heldAddresses = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -125,6 +126,12 @@ public final class LinuxNetwork implements VipNetwork {
     private LinuxNetwork(NetworkSettings settings, Rtnetlink netlink, ArpAnnouncer arp, NeighbourAdvertiser ndisc,
                          RtnetlinkEvents events, ArpWatch.Opener watch) throws NetworkException {
         this.arpWatch = watch.open(ownMacs::contains, this::onClaim);
+        try {
+            this.neighbourWatch = new NeighbourWatch(ownMacs::contains, this::onClaim);
+        } catch (NetworkException | RuntimeException e) {
+            arpWatch.close();
+            throw e;
+        }
         this.settings = settings;
         this.netlink = netlink;
         this.arp = arp;
@@ -450,9 +457,7 @@ public final class LinuxNetwork implements VipNetwork {
         held.put(group.identity(), group);
         long now = System.nanoTime();
         for (VipAddress a : group.addresses()) {
-            if (a.address() instanceof Inet4Address) {
-                heldAddresses.put(a.address(), new HeldAddress(group, now));
-            }
+            heldAddresses.put(a.address(), new HeldAddress(group, now));
         }
         // On the interface now (the copy on lo answered nothing, the one on the interface answers):
         // the copy on lo can go.
@@ -581,6 +586,7 @@ public final class LinuxNetwork implements VipNetwork {
             ndisc.close();
         }
         arpWatch.close();
+        neighbourWatch.close();
         // The reader closes its socket itself when it stops (at most one read timeout from now): closing
         // it under a blocked recv could hand the number to a new socket the reader would then read.
         if (eventReader != null && Thread.currentThread() != eventReader) {
@@ -983,7 +989,7 @@ public final class LinuxNetwork implements VipNetwork {
         return probes;
     }
 
-    /** From the ARP watch's thread: another host claims an address. */
+    /** From a watch's thread (ARP or neighbour advertisements): another host claims an address. */
     private void onClaim(ArpWatch.Claim c) {
         HeldAddress held = heldAddresses.get(c.address());
         if (held == null || closed) {

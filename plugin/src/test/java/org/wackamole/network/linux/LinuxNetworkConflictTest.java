@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +106,81 @@ class LinuxNetworkConflictTest {
                 a.close();
                 b.close();
             }
+        }
+    }
+
+    @Test
+    void anIPv6VipAMembersKernelAdvertisesIsDefendedAndOneItsMemberAnnouncesIsTaken() throws Exception {
+        String why = TestNetwork.whyUnavailable();
+        assumeTrue(why == null, why);
+        VipGroup group = WackamoleConfig.parse(Map.of("wackamole.interface", "veth0", "wackamole.vips", "[2001:db8::10]/128"),
+                () -> "test").groups().get(0);
+        java.net.Inet6Address vip = (java.net.Inet6Address) group.addresses().get(0).address();
+        try (TestNetwork net = new TestNetwork("a", "b")) {
+            String macA = net.mac("a");
+            LinuxNetwork a = net.inNamespace("a", () -> LinuxNetwork.open(NetworkSettings.oneShot()));
+            LinuxNetwork b = net.inNamespace("b", () -> LinuxNetwork.open(NetworkSettings.defaults()));
+            List<Seen> seen = new CopyOnWriteArrayList<>();
+            List<Seen> taken = new CopyOnWriteArrayList<>();
+            b.setListener(new NetworkListener() {
+                @Override
+                public void conflict(VipAddress address, String mac, String member, boolean probing) {
+                    seen.add(new Seen(address.address().getHostAddress(), mac, member, probing));
+                }
+
+                @Override
+                public void taken(VipAddress address, String mac, String member) {
+                    taken.add(new Seen(address.address().getHostAddress(), mac, member, false));
+                }
+            });
+            try {
+                b.knownMembers(Map.of(macA, "h-a"));
+                b.acquire(group);
+                String address = vip.getHostAddress();
+
+                // a's kernel answers a solicitation for it (Solicited flag): a stale holder, defended against.
+                long before = b.announcements();
+                net.inNamespace("a", () -> {
+                    sendAdvertisement(net.mac("a"), vip, 0x60);
+                    return null;
+                });
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> seen.contains(new Seen(address, macA, "h-a", false)));
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> b.announcements() > before);
+                assertThat(taken).isEmpty();
+
+                // a's member takes it and announces it: b is told it was taken and does not defend it.
+                Thread.sleep(LinuxNetwork.TAKEN_AFTER_NANOS / 1_000_000 + 5);
+                long defended = b.announcements();
+                a.acquire(group);
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> taken.contains(new Seen(address, macA, "h-a", false)));
+                Thread.sleep(100);
+                assertThat(b.announcements()).as("no defence against a member's announcement").isEqualTo(defended);
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    /** A neighbour advertisement with these flags (of the flags byte) for the address, to all nodes, from this namespace. */
+    private static void sendAdvertisement(String mac, java.net.Inet6Address vip, int flags) throws Exception {
+        byte[] message = NeighbourAdvertiser.message(java.util.HexFormat.ofDelimiter(":").parseHex(mac), vip);
+        message[4] = (byte) flags;
+        LibC libc = LibC.get();
+        int fd = libc.socket(LibC.AF_INET6, LibC.SOCK_RAW, LibC.IPPROTO_ICMPV6);
+        assertThat(fd).as("ICMPv6 socket").isGreaterThanOrEqualTo(0);
+        try (Rtnetlink netlink = new Rtnetlink()) {
+            int index = netlink.link("veth0").index();
+            java.nio.ByteBuffer hops = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(255);
+            java.nio.ByteBuffer iface = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(index);
+            assertThat(libc.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, hops.array(), 4)).isZero();
+            assertThat(libc.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, iface.array(), 4)).isZero();
+            java.nio.ByteBuffer to = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.nativeOrder());
+            to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0)
+                    .put(InetAddress.getByName("ff02::1").getAddress()).putInt(index);
+            assertThat(libc.sendto(fd, message, message.length, 0, to.array(), 28)).isEqualTo(message.length);
+        } finally {
+            libc.close(fd);
         }
     }
 }
