@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.wackamole.network.NetworkException;
 
 /**
@@ -27,7 +25,6 @@ import org.wackamole.network.NetworkException;
  * thread was not scheduled (which a loaded machine showed).
  */
 final class ArpWatch implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ArpWatch.class);
     private static final int ETH_P_ARP = 0x0806;
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
     private static final byte[] ANY = {0, 0, 0, 0};
@@ -62,18 +59,15 @@ final class ArpWatch implements AutoCloseable {
     private final int fd;
     private final int probeFd;
     private final Predicate<String> ownMac;
-    private final Listener listener;
     private final Set<InetAddress> watched = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Claim> latest = new ConcurrentHashMap<>();
-    private final Thread reader;
-    private volatile boolean closed;
+    private final ClaimReader reader;
 
     /**
      * @param ownMac true for this host's own MACs (the socket also sees the frames we send)
      */
     ArpWatch(Predicate<String> ownMac, Listener listener) throws NetworkException {
         this.ownMac = ownMac;
-        this.listener = listener;
         // The protocol is given in network byte order: this socket receives every ARP frame, in and out.
         fd = libc.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP)));
         if (fd < 0) {
@@ -85,12 +79,12 @@ final class ArpWatch implements AutoCloseable {
             libc.close(fd);
             throw new NetworkException("cannot open a packet socket for ARP probes: " + LibC.describe(errno));
         }
-        // A bounded wait per read, so that close() is noticed.
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
-        libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
-        reader = new Thread(this::read, "wackamole-arp-watch");
-        reader.setDaemon(true);
-        reader.start();
+        reader = new ClaimReader(fd, "wackamole-arp-watch", ArpWatch::parse, ownMac, c -> {
+            if (watched.contains(c.address())) {
+                latest.put(c.address(), c);
+                listener.claimed(c);
+            }
+        });
     }
 
     /** Watches these addresses from now on (the pool's IPv4 addresses). */
@@ -166,25 +160,6 @@ final class ArpWatch implements AutoCloseable {
         }
     }
 
-    private void read() {
-        byte[] buf = new byte[1600];
-        while (!closed) {
-            long n = libc.recv(fd, buf, buf.length, 0);
-            if (n < 42) {
-                continue; // timeout, interrupted, or a runt
-            }
-            Claim c = parse(buf, (int) n, System.nanoTime());
-            if (c != null && watched.contains(c.address()) && !ownMac.test(c.mac())) {
-                latest.put(c.address(), c);
-                try {
-                    listener.claimed(c);
-                } catch (RuntimeException e) {
-                    LOG.warn("ARP conflict listener failed", e);
-                }
-            }
-        }
-    }
-
     /** The sender of an Ethernet/IPv4 ARP frame that claims an address (reply, or request from a non-zero sender); else null. */
     static Claim parse(byte[] frame, int length, long nanos) {
         if (length < 42 || (frame[12] & 0xFF) != 0x08 || (frame[13] & 0xFF) != 0x06) {
@@ -214,12 +189,7 @@ final class ArpWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            reader.join(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
         libc.close(fd);
         libc.close(probeFd);
     }

@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.wackamole.network.NetworkException;
 
 /**
@@ -24,7 +22,6 @@ import org.wackamole.network.NetworkException;
  * and is skipped (RFC 4861 lets a solicited answer to a unicast solicitation leave it out).
  */
 final class NeighbourWatch implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NeighbourWatch.class);
     private static final int NEIGHBOUR_ADVERTISEMENT = 136;
     private static final int ICMP6_FILTER = 1;
     private static final int SOLICITED = 0x40;
@@ -33,15 +30,10 @@ final class NeighbourWatch implements AutoCloseable {
 
     private final LibC libc = LibC.get();
     private final int fd;
-    private final Predicate<String> ownMac;
-    private final ArpWatch.Listener listener;
-    private final Thread reader;
-    private volatile boolean closed;
+    private final ClaimReader reader;
 
     /** The socket is opened here, in the calling thread's namespace. */
     NeighbourWatch(Predicate<String> ownMac, ArpWatch.Listener listener) throws NetworkException {
-        this.ownMac = ownMac;
-        this.listener = listener;
         fd = libc.socket(LibC.AF_INET6, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_ICMPV6);
         if (fd < 0) {
             throw new NetworkException("cannot open an ICMPv6 socket to watch neighbour advertisements: "
@@ -53,11 +45,7 @@ final class NeighbourWatch implements AutoCloseable {
             libc.close(fd);
             throw new NetworkException("cannot filter the ICMPv6 watch to neighbour advertisements: " + LibC.describe(errno));
         }
-        byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(100_000).array();
-        libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
-        reader = new Thread(this::read, "wackamole-ndisc-watch");
-        reader.setDaemon(true);
-        reader.start();
+        reader = new ClaimReader(fd, "wackamole-ndisc-watch", NeighbourWatch::parse, ownMac, listener);
     }
 
     /** {@code struct icmp6_filter}: a set bit blocks its type; only type 136 passes. */
@@ -71,24 +59,6 @@ final class NeighbourWatch implements AutoCloseable {
             f.putInt(blocked);
         }
         return f.array();
-    }
-
-    private void read() {
-        byte[] buf = new byte[1500];
-        while (!closed) {
-            long n = libc.recv(fd, buf, buf.length, 0);
-            if (n < 24) {
-                continue; // timeout, interrupted, or a runt
-            }
-            ArpWatch.Claim c = parse(buf, (int) n, System.nanoTime());
-            if (c != null && !ownMac.test(c.mac())) {
-                try {
-                    listener.claimed(c);
-                } catch (RuntimeException e) {
-                    LOG.warn("Neighbour advertisement listener failed", e);
-                }
-            }
-        }
     }
 
     /**
@@ -129,12 +99,7 @@ final class NeighbourWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            reader.join(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
         libc.close(fd);
     }
 }

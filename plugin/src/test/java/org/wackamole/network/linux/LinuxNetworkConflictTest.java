@@ -40,22 +40,11 @@ class LinuxNetworkConflictTest {
         VipGroup group = WackamoleConfig.parse(s, () -> "test").groups().get(0);
         try (TestNetwork net = new TestNetwork("a", "b")) {
             String macA = net.mac("a");
-            // One announcement per acquisition: a's repeats would be the announcements of a live member.
             LinuxNetwork a = net.inNamespace("a", () -> LinuxNetwork.open(NetworkSettings.oneShot()));
             LinuxNetwork b = net.inNamespace("b", () -> LinuxNetwork.open(NetworkSettings.defaults()));
             List<Seen> seen = new CopyOnWriteArrayList<>();
             List<Seen> taken = new CopyOnWriteArrayList<>();
-            b.setListener(new NetworkListener() {
-                @Override
-                public void conflict(VipAddress address, String mac, String member, boolean probing) {
-                    seen.add(new Seen(address.address().getHostAddress(), mac, member, probing));
-                }
-
-                @Override
-                public void taken(VipAddress address, String mac, String member) {
-                    taken.add(new Seen(address.address().getHostAddress(), mac, member, false));
-                }
-            });
+            b.setListener(recording(seen, taken));
             try {
                 a.acquire(group); // a host outside b's cluster holds the VIP
                 long start = System.nanoTime();
@@ -122,17 +111,7 @@ class LinuxNetworkConflictTest {
             LinuxNetwork b = net.inNamespace("b", () -> LinuxNetwork.open(NetworkSettings.defaults()));
             List<Seen> seen = new CopyOnWriteArrayList<>();
             List<Seen> taken = new CopyOnWriteArrayList<>();
-            b.setListener(new NetworkListener() {
-                @Override
-                public void conflict(VipAddress address, String mac, String member, boolean probing) {
-                    seen.add(new Seen(address.address().getHostAddress(), mac, member, probing));
-                }
-
-                @Override
-                public void taken(VipAddress address, String mac, String member) {
-                    taken.add(new Seen(address.address().getHostAddress(), mac, member, false));
-                }
-            });
+            b.setListener(recording(seen, taken));
             try {
                 b.knownMembers(Map.of(macA, "h-a"));
                 b.acquire(group);
@@ -160,6 +139,24 @@ class LinuxNetworkConflictTest {
                 b.close();
             }
         }
+    }
+
+    /**
+     * What b's network reports. a announces once per acquisition ({@code oneShot}): its repeats would be
+     * the announcements of a live member.
+     */
+    private static NetworkListener recording(List<Seen> conflicts, List<Seen> taken) {
+        return new NetworkListener() {
+            @Override
+            public void conflict(VipAddress address, String mac, String member, boolean probing) {
+                conflicts.add(new Seen(address.address().getHostAddress(), mac, member, probing));
+            }
+
+            @Override
+            public void taken(VipAddress address, String mac, String member) {
+                taken.add(new Seen(address.address().getHostAddress(), mac, member, false));
+            }
+        };
     }
 
     /** A neighbour advertisement with these flags (of the flags byte) for the address, to all nodes, from this namespace. */
