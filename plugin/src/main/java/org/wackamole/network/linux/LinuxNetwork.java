@@ -935,10 +935,11 @@ public final class LinuxNetwork implements VipNetwork {
     }
 
     /**
-     * Asks the segment who answers for the group's IPv4 addresses before we add them (RFC 5227's
+     * Asks the segment who answers for the group's addresses before we add them (RFC 5227's
      * probe, without its seconds of waiting). A host that ran a member of this cluster is a stale
      * holder (its JVM died, its kernel answers): we take over and out-announce it. Any other host is
-     * a conflict: we do not take the group. IPv6 addresses are not probed.
+     * a conflict: we do not take the group. IPv6 addresses are asked about with a neighbour
+     * solicitation in the same short wait; their holder's kernel answers with a solicited advertisement.
      */
     private void probe(VipGroup group) throws NetworkException {
         List<ArpWatch.Probe> probes = probesFor(List.of(group));
@@ -946,25 +947,48 @@ public final class LinuxNetwork implements VipNetwork {
             arpWatch.watch(p.address());
             remember(p.link());
         }
-        if (probes.isEmpty()) {
+        long deadline = System.nanoTime() + PROBE_WAIT_NANOS;
+        // Both families wait together: the solicitations go out first, their answers are read after the ARP probe's.
+        List<NeighbourWatch.Probe> solicited = neighbourWatch.solicit(solicitationsFor(group));
+        if (probes.isEmpty() && solicited.isEmpty()) {
             return;
         }
-        Map<Inet4Address, String> answers = arpWatch.probe(probes, PROBE_WAIT_NANOS);
-        for (Map.Entry<Inet4Address, String> answer : answers.entrySet()) {
-            Inet4Address v4 = answer.getKey();
+        Map<InetAddress, String> answers = new LinkedHashMap<>();
+        if (!probes.isEmpty()) {
+            answers.putAll(arpWatch.probe(probes, PROBE_WAIT_NANOS));
+        }
+        if (!solicited.isEmpty()) {
+            answers.putAll(neighbourWatch.answers(solicited, deadline));
+        }
+        for (Map.Entry<InetAddress, String> answer : answers.entrySet()) {
+            InetAddress address = answer.getKey();
             String mac = answer.getValue();
-            VipAddress a = group.addresses().stream().filter(x -> x.address().equals(v4)).findFirst().orElseThrow();
+            VipAddress a = group.addresses().stream().filter(x -> x.address().equals(address)).findFirst().orElseThrow();
             String member = memberMacs.get(mac);
             conflicts.incrementAndGet();
             tellConflict(a, mac, member, true);
             if (member == null) {
-                throw new NetworkException(v4.getHostAddress() + " is answered by " + mac
+                throw new NetworkException(address.getHostAddress() + " is answered by " + mac
                         + ", a host that is no member of this cluster (another cluster or a static address?): not taking "
                         + group);
             }
             LOG.warn("{} is still answered by {}, the host of former member {} (its JVM died, its kernel did not): "
                     + "taking it over and out-announcing it", a, mac, member);
         }
+    }
+
+    /** One probe per IPv6 address of the group whose interface is usable. */
+    private List<NeighbourWatch.Probe> solicitationsFor(VipGroup group) throws NetworkException {
+        List<NeighbourWatch.Probe> probes = new ArrayList<>();
+        for (VipAddress a : group.addresses()) {
+            if (a.address() instanceof Inet6Address v6) {
+                Rtnetlink.Link link = link(a.interfaceName());
+                if (link.usable()) {
+                    probes.add(new NeighbourWatch.Probe(link, v6));
+                }
+            }
+        }
+        return probes;
     }
 
     @Override

@@ -53,15 +53,17 @@ final class NeighbourAdvertiser implements AutoCloseable {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot advertise "
                     + vip.getHostAddress());
         }
+        send(link, message(owner, vip), ALL_NODES, "a neighbour advertisement for " + vip.getHostAddress());
+    }
+
+    private void send(Rtnetlink.Link link, byte[] message, byte[] group, String what) throws NetworkException {
         if (libc.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, intValue(link.index()), 4) < 0) {
-            throw new NetworkException("cannot select " + link.name() + " for neighbour advertisements: " + LibC.describe(LibC.errno()));
+            throw new NetworkException("cannot select " + link.name() + " for " + what + ": " + LibC.describe(LibC.errno()));
         }
-        byte[] message = message(owner, vip);
         ByteBuffer to = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-        to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(ALL_NODES).putInt(link.index());
+        to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(group).putInt(link.index());
         if (libc.sendto(fd, message, message.length, 0, to.array(), 28) < 0) {
-            throw new NetworkException("cannot send a neighbour advertisement for " + vip.getHostAddress() + " on "
-                    + link.name() + ": " + LibC.describe(LibC.errno()));
+            throw new NetworkException("cannot send " + what + " on " + link.name() + ": " + LibC.describe(LibC.errno()));
         }
     }
 

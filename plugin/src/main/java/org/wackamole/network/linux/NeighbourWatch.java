@@ -5,8 +5,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wackamole.network.NetworkException;
 
 /**
@@ -17,11 +26,17 @@ import org.wackamole.network.NetworkException;
  * takes an address sends (the counterpart of a gratuitous ARP); a killed member's kernel only
  * answers solicitations, with the Solicited flag set.
  *
+ * <p>Before an address is added it is probed: a neighbour solicitation to its solicited-node group,
+ * which its holder's kernel answers with a solicited advertisement, read from a socket of the
+ * probe's own (as {@link ArpWatch} does).
+ *
  * <p>Our own advertisements come back through the multicast loop; they name our MAC and are skipped.
  * The advertisement's target link-layer address option is the claimant; one without it names nobody
  * and is skipped (RFC 4861 lets a solicited answer to a unicast solicitation leave it out).
  */
 final class NeighbourWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NeighbourWatch.class);
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int NEIGHBOUR_ADVERTISEMENT = 136;
     private static final int ICMP6_FILTER = 1;
     private static final int SOLICITED = 0x40;
@@ -30,6 +45,8 @@ final class NeighbourWatch implements AutoCloseable {
 
     private final LibC libc = LibC.get();
     private final int fd;
+    private final int probeFd;
+    private final Predicate<String> ownMac;
     private final ClaimReader reader;
 
     /** The socket is opened here, in the calling thread's namespace. */
@@ -45,7 +62,108 @@ final class NeighbourWatch implements AutoCloseable {
             libc.close(fd);
             throw new NetworkException("cannot filter the ICMPv6 watch to neighbour advertisements: " + LibC.describe(errno));
         }
+        probeFd = libc.socket(LibC.AF_INET6, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_ICMPV6);
+        byte[] hops = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(255).array();
+        if (probeFd < 0 || libc.setsockopt(probeFd, LibC.IPPROTO_ICMPV6, ICMP6_FILTER, filter, filter.length) < 0
+                || libc.setsockopt(probeFd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_HOPS, hops, 4) < 0) {
+            int errno = LibC.errno();
+            libc.close(fd);
+            if (probeFd >= 0) {
+                libc.close(probeFd);
+            }
+            throw new NetworkException("cannot open an ICMPv6 socket for neighbour solicitations: " + LibC.describe(errno));
+        }
+        this.ownMac = ownMac;
         reader = new ClaimReader(fd, "wackamole-ndisc-watch", NeighbourWatch::parse, ownMac, listener);
+    }
+
+    /** An address to probe for, on the interface to ask on. */
+    record Probe(Rtnetlink.Link link, Inet6Address address) {
+    }
+
+    /**
+     * The first half of a probe: asks the link who has each address (a neighbour solicitation to its
+     * solicited-node group, which its holder's kernel answers), without waiting. Answers queued before
+     * are dropped: they answer nothing asked now. The probes that could not be sent (the interface has
+     * no address to send from yet) are logged and left out of the result. One probe at a time.
+     */
+    synchronized List<Probe> solicit(List<Probe> probes) {
+        byte[] buf = new byte[1500];
+        while (libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT) > 0) {
+            // answers to an earlier probe
+        }
+        List<Probe> asked = new ArrayList<>();
+        for (Probe p : probes) {
+            try {
+                send(p);
+                asked.add(p);
+            } catch (NetworkException e) {
+                LOG.debug("Not probing {}: {}", p.address().getHostAddress(), e.getMessage());
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * The second half: reads the answers until {@code deadlineNanos} or until each address was answered.
+     * The probing thread reads its own socket, so an answer queued in time is never missed because a
+     * reader thread was not scheduled.
+     *
+     * @return the answering MAC of each address someone answered for
+     */
+    synchronized Map<Inet6Address, String> answers(List<Probe> asked, long deadlineNanos) {
+        Set<InetAddress> addresses = new HashSet<>();
+        asked.forEach(p -> addresses.add(p.address()));
+        Map<Inet6Address, String> answers = new LinkedHashMap<>();
+        byte[] buf = new byte[1500];
+        while (!addresses.isEmpty()) {
+            long n = libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT);
+            if (n > 0) {
+                ArpWatch.Claim c = parse(buf, (int) n, System.nanoTime());
+                if (c != null && c.probeAnswer() && addresses.contains(c.address()) && !ownMac.test(c.mac())) {
+                    answers.putIfAbsent((Inet6Address) c.address(), c.mac());
+                }
+                continue;
+            }
+            if (System.nanoTime() - deadlineNanos >= 0 || answers.size() == addresses.size()) {
+                break;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return answers;
+    }
+
+    private void send(Probe p) throws NetworkException {
+        Rtnetlink.Link link = p.link();
+        if (link.mac() == null || link.mac().length != 6) {
+            throw new NetworkException("interface " + link.name() + " has no Ethernet address");
+        }
+        byte[] index = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(link.index()).array();
+        if (libc.setsockopt(probeFd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, index, 4) < 0) {
+            throw new NetworkException("cannot select " + link.name() + ": " + LibC.describe(LibC.errno()));
+        }
+        byte[] message = solicitation(link.mac(), p.address());
+        ByteBuffer to = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(solicitedNode(p.address())).putInt(link.index());
+        if (libc.sendto(probeFd, message, message.length, 0, to.array(), 28) < 0) {
+            throw new NetworkException("cannot send a neighbour solicitation on " + link.name() + ": " + LibC.describe(LibC.errno()));
+        }
+    }
+
+    /** A neighbour solicitation for {@code target} with our link-layer address (the kernel fills in the checksum). */
+    static byte[] solicitation(byte[] mac, Inet6Address target) {
+        ByteBuffer m = ByteBuffer.allocate(32).order(ByteOrder.BIG_ENDIAN);
+        m.put((byte) 135).put((byte) 0).putShort((short) 0) // type, code, checksum
+                .putInt(0)
+                .put(target.getAddress())
+                .put((byte) 1).put((byte) 1).put(mac); // option: source link-layer address, 8 bytes
+        return m.array();
+    }
+
+    /** ff02::1:ffXX:XXXX, the group of every host that has an address ending in the target's last 24 bits. */
+    static byte[] solicitedNode(Inet6Address target) {
+        byte[] t = target.getAddress();
+        return new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (byte) 0xff, t[13], t[14], t[15]};
     }
 
     /** {@code struct icmp6_filter}: a set bit blocks its type; only type 136 passes. */
@@ -91,7 +209,8 @@ final class NeighbourWatch implements AutoCloseable {
         try {
             Inet6Address address = (Inet6Address) InetAddress.getByAddress(target);
             boolean gratuitous = (flags & SOLICITED) == 0 && (flags & OVERRIDE) != 0;
-            return new ArpWatch.Claim(address, mac, false, gratuitous, nanos);
+            // Only a solicited advertisement answers a probe: an announcement read late may be older than it.
+            return new ArpWatch.Claim(address, mac, (flags & SOLICITED) != 0, gratuitous, nanos);
         } catch (UnknownHostException | ClassCastException e) {
             return null; // an IPv4-mapped target is no address of ours
         }
@@ -101,5 +220,6 @@ final class NeighbourWatch implements AutoCloseable {
     public void close() {
         reader.close();
         libc.close(fd);
+        libc.close(probeFd);
     }
 }

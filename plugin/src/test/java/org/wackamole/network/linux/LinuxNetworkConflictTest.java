@@ -99,7 +99,7 @@ class LinuxNetworkConflictTest {
     }
 
     @Test
-    void anIPv6VipAMembersKernelAdvertisesIsDefendedAndOneItsMemberAnnouncesIsTaken() throws Exception {
+    void ipv6VipsAreProbedLikeIPv4OnesAndAMembersAnnouncementIsTakenWhileItsKernelsAnswerIsDefended() throws Exception {
         String why = TestNetwork.whyUnavailable();
         assumeTrue(why == null, why);
         VipGroup group = WackamoleConfig.parse(Map.of("wackamole.interface", "veth0", "wackamole.vips", "[2001:db8::10]/128"),
@@ -113,9 +113,20 @@ class LinuxNetworkConflictTest {
             List<Seen> taken = new CopyOnWriteArrayList<>();
             b.setListener(recording(seen, taken));
             try {
+                String address = vip.getHostAddress();
+                // A host outside b's cluster has the VIP (a static address; or a's JVM was killed): b's solicitation is answered.
+                net.exec("a", "ip", "-6", "addr", "add", "2001:db8::10/128", "dev", "veth0", "nodad");
+                assertThatThrownBy(() -> b.acquire(group)).isInstanceOf(NetworkException.class)
+                        .hasMessageContaining(address + " is answered by " + macA)
+                        .hasMessageContaining("no member of this cluster");
+                assertThat(net.exec("b", "ip", "-o", "-6", "addr", "show", "dev", "veth0")).doesNotContain("2001:db8::10/128");
+                assertThat(seen).contains(new Seen(address, macA, null, true));
+
+                // Known as the host of a member whose JVM died: taken over, reported as a stale holder.
                 b.knownMembers(Map.of(macA, "h-a"));
                 b.acquire(group);
-                String address = vip.getHostAddress();
+                assertThat(net.exec("b", "ip", "-o", "-6", "addr", "show", "dev", "veth0")).contains("2001:db8::10/128");
+                assertThat(seen).contains(new Seen(address, macA, "h-a", true));
 
                 // a's kernel answers a solicitation for it (Solicited flag): a stale holder, defended against.
                 long before = b.announcements();
@@ -127,13 +138,25 @@ class LinuxNetworkConflictTest {
                 Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> b.announcements() > before);
                 assertThat(taken).isEmpty();
 
-                // a's member takes it and announces it: b is told it was taken and does not defend it.
+                // a's member takes it (b's host answering for it, as a's did) and announces it: b is told it was taken
+                // and does not defend it.
+                net.exec("a", "ip", "-6", "addr", "del", "2001:db8::10/128", "dev", "veth0");
+                a.knownMembers(Map.of(net.mac("b"), "h-b"));
                 Thread.sleep(LinuxNetwork.TAKEN_AFTER_NANOS / 1_000_000 + 5);
                 long defended = b.announcements();
                 a.acquire(group);
                 Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> taken.contains(new Seen(address, macA, "h-a", false)));
                 Thread.sleep(100);
                 assertThat(b.announcements()).as("no defence against a member's announcement").isEqualTo(defended);
+
+                // Nobody answers for a free IPv6 VIP: its solicitation costs only the probe's short wait.
+                VipGroup free = WackamoleConfig.parse(Map.of("wackamole.interface", "veth0", "wackamole.vips", "[2001:db8::11]/128"),
+                        () -> "test").groups().get(0);
+                long t = System.nanoTime();
+                b.acquire(free);
+                long micros = (System.nanoTime() - t) / 1000;
+                System.out.println("acquiring a free IPv6 VIP with its probe took " + micros + " us");
+                assertThat(micros).isGreaterThanOrEqualTo(LinuxNetwork.PROBE_WAIT_NANOS / 1000);
             } finally {
                 a.close();
                 b.close();

@@ -26,6 +26,7 @@ class NeighbourWatchTest {
         byte[] solicited = announced.clone();
         solicited[4] = 0x60; // Solicited + Override: a kernel answering a solicitation
         assertThat(NeighbourWatch.parse(solicited, solicited.length, 5).gratuitous()).isFalse();
+        assertThat(NeighbourWatch.parse(solicited, solicited.length, 5).probeAnswer()).as("what answers a probe").isTrue();
         byte[] notOverriding = announced.clone();
         notOverriding[4] = 0;
         assertThat(NeighbourWatch.parse(notOverriding, notOverriding.length, 5).gratuitous()).isFalse();
@@ -49,6 +50,18 @@ class NeighbourWatchTest {
         solicitation[0] = (byte) 135;
         assertThat(NeighbourWatch.parse(solicitation, solicitation.length, 5)).isNull();
         assertThat(NeighbourWatch.parse(announced, 23, 5)).isNull();
+    }
+
+    @Test
+    void theProbeIsASolicitationToTheTargetsSolicitedNodeGroup() throws Exception {
+        Inet6Address vip = (Inet6Address) InetAddress.getByName("2001:db8::12:3456");
+        assertThat(InetAddress.getByAddress(NeighbourWatch.solicitedNode(vip)))
+                .isEqualTo(InetAddress.getByName("ff02::1:ff12:3456"));
+        byte[] ns = NeighbourWatch.solicitation(MAC, vip);
+        assertThat(ns[0] & 0xFF).isEqualTo(135);
+        assertThat(java.util.Arrays.copyOfRange(ns, 8, 24)).isEqualTo(vip.getAddress());
+        assertThat(java.util.Arrays.copyOfRange(ns, 24, 32)).containsExactly(1, 1, 2, 0, 0, 0, 0, 7);
+        assertThat(NeighbourWatch.parse(ns, ns.length, 5)).as("a solicitation claims nothing").isNull();
     }
 
     @Test
