@@ -60,7 +60,7 @@ class LinuxNetworkConflictTest {
                 b.acquire(group);
                 assertThat(net.exec("b", "ip", "-o", "addr", "show", "dev", "veth0")).contains("198.51.100.10/32");
                 assertThat(seen).contains(new Seen("198.51.100.10", macA, "h-a", true));
-                Thread.sleep(3 * LinuxNetwork.CONTESTED_INTERVAL_MS + 100); // its out-announcing is over
+                Thread.sleep(LinuxNetwork.contestedRepeatMs(LinuxNetwork.CONTESTED_REPEATS) + 100); // its out-announcing is over
 
                 // a's kernel keeps claiming it (a request from the address that is no announcement, as a killed
                 // member's kernel sends when it resolves a neighbour): b sees it while holding and announces again.
@@ -124,13 +124,16 @@ class LinuxNetworkConflictTest {
                 assertThat(seen).contains(new Seen(address, macA, null, true));
 
                 // Known as the host of a member whose JVM died: taken over, reported as a stale holder, and
-                // out-announced: three more announcements 100 ms apart, long before the next regular one (1 s).
+                // out-announced: four more announcements 20, 60, 140 and 300 ms after the first, long before the next
+                // regular one (1 s).
                 b.knownMembers(Map.of(macA, "h-a"));
                 long announced = b.announcements();
                 b.acquire(group);
                 assertThat(net.exec("b", "ip", "-o", "-6", "addr", "show", "dev", "veth0")).contains("2001:db8::10/128");
                 assertThat(seen).contains(new Seen(address, macA, "h-a", true));
-                Thread.sleep(3 * LinuxNetwork.CONTESTED_INTERVAL_MS + 200);
+                assertThat(LinuxNetwork.contestedRepeatMs(1)).isEqualTo(20);
+                assertThat(LinuxNetwork.contestedRepeatMs(LinuxNetwork.CONTESTED_REPEATS)).isEqualTo(300);
+                Thread.sleep(LinuxNetwork.contestedRepeatMs(LinuxNetwork.CONTESTED_REPEATS) + 200);
                 assertThat(b.announcements() - announced).isEqualTo(1 + LinuxNetwork.CONTESTED_REPEATS);
 
                 // a's kernel answers a solicitation for it (Solicited flag): a stale holder, defended against.
