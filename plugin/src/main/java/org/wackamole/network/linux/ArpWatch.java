@@ -54,7 +54,6 @@ final class ArpWatch implements AutoCloseable {
     }
 
     private final LibC libc = LibC.get();
-    private static final int MSG_DONTWAIT = 0x40;
 
     private final int fd;
     private final int probeFd;
@@ -109,32 +108,16 @@ final class ArpWatch implements AutoCloseable {
      * @return the answering MAC of each address someone answered for
      */
     synchronized Map<Inet4Address, String> probe(java.util.List<Probe> probes, long waitNanos) throws NetworkException {
-        byte[] buf = new byte[1600];
-        while (libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT) > 0) {
-            // frames from before this probe answer nothing it asks
-        }
+        ClaimReader.drain(probeFd);
         Set<Inet4Address> asked = new java.util.HashSet<>();
         for (Probe p : probes) {
             asked.add(p.address());
             sendProbe(p.link(), p.address());
         }
         Map<Inet4Address, String> answers = new java.util.LinkedHashMap<>();
-        long deadline = System.nanoTime() + waitNanos;
-        while (true) {
-            long n = libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT);
-            if (n > 0) {
-                Claim c = parse(buf, (int) n, System.nanoTime());
-                if (c != null && c.probeAnswer() && asked.contains(c.address()) && !ownMac.test(c.mac())) {
-                    answers.putIfAbsent((Inet4Address) c.address(), c.mac());
-                }
-                continue;
-            }
-            // The queue is empty: what the kernel had received by now has been read.
-            if (System.nanoTime() - deadline >= 0 || answers.size() == asked.size()) {
-                return answers;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-        }
+        ClaimReader.answers(probeFd, ArpWatch::parse, asked, ownMac, System.nanoTime() + waitNanos)
+                .forEach((a, mac) -> answers.put((Inet4Address) a, mac));
+        return answers;
     }
 
     /** Sends one probe without waiting: answers reach the watch's listener like any claim. */

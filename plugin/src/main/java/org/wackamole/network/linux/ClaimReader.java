@@ -1,7 +1,12 @@
 package org.wackamole.network.linux;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClaimReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClaimReader.class);
+    private static final int MSG_DONTWAIT = 0x40;
 
     /** A parser of what one read returns; null for anything that claims nothing. */
     @FunctionalInterface
@@ -57,6 +63,45 @@ final class ClaimReader implements AutoCloseable {
                     LOG.warn("{}: claim listener failed", thread.getName(), e);
                 }
             }
+        }
+    }
+
+    /** Drops what a probe socket has queued: it answers nothing asked from now on. */
+    static void drain(int fd) {
+        LibC libc = LibC.get();
+        byte[] buf = new byte[1600];
+        while (libc.recv(fd, buf, buf.length, MSG_DONTWAIT) > 0) {
+            // answers to an earlier probe
+        }
+    }
+
+    /**
+     * The probing thread's wait on a probe socket of its own: reads the answers (claims that answer a
+     * probe, naming a MAC not ours) until {@code deadlineNanos} or until each address was answered. Read
+     * by the prober itself, an answer queued in time is never missed because a reader thread was not
+     * scheduled (which a loaded machine showed).
+     *
+     * @return the answering MAC of each address someone answered for
+     */
+    static Map<InetAddress, String> answers(int fd, Parser parser, Set<? extends InetAddress> asked, Predicate<String> ownMac,
+                                            long deadlineNanos) {
+        LibC libc = LibC.get();
+        Map<InetAddress, String> answers = new LinkedHashMap<>();
+        byte[] buf = new byte[1600];
+        while (true) {
+            long n = libc.recv(fd, buf, buf.length, MSG_DONTWAIT);
+            if (n > 0) {
+                ArpWatch.Claim c = parser.parse(buf, (int) n, System.nanoTime());
+                if (c != null && c.probeAnswer() && asked.contains(c.address()) && !ownMac.test(c.mac())) {
+                    answers.putIfAbsent(c.address(), c.mac());
+                }
+                continue;
+            }
+            // The queue is empty: what the kernel had received by now has been read.
+            if (System.nanoTime() - deadlineNanos >= 0 || answers.size() == asked.size()) {
+                return answers;
+            }
+            LockSupport.parkNanos(100_000);
         }
     }
 

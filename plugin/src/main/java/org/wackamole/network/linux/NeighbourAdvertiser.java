@@ -53,10 +53,12 @@ final class NeighbourAdvertiser implements AutoCloseable {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address: cannot advertise "
                     + vip.getHostAddress());
         }
-        send(link, message(owner, vip), ALL_NODES, "a neighbour advertisement for " + vip.getHostAddress());
+        send(fd, link, message(owner, vip), ALL_NODES, "a neighbour advertisement for " + vip.getHostAddress());
     }
 
-    private void send(Rtnetlink.Link link, byte[] message, byte[] group, String what) throws NetworkException {
+    /** Sends an ICMPv6 message from a raw socket to a link-local multicast group on the interface. */
+    static void send(int fd, Rtnetlink.Link link, byte[] message, byte[] group, String what) throws NetworkException {
+        LibC libc = LibC.get();
         if (libc.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, intValue(link.index()), 4) < 0) {
             throw new NetworkException("cannot select " + link.name() + " for " + what + ": " + LibC.describe(LibC.errno()));
         }

@@ -8,11 +8,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,6 @@ import org.wackamole.network.NetworkException;
  */
 final class NeighbourWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NeighbourWatch.class);
-    private static final int MSG_DONTWAIT = 0x40;
     private static final int NEIGHBOUR_ADVERTISEMENT = 136;
     private static final int ICMP6_FILTER = 1;
     private static final int SOLICITED = 0x40;
@@ -88,10 +85,7 @@ final class NeighbourWatch implements AutoCloseable {
      * no address to send from yet) are logged and left out of the result. One probe at a time.
      */
     synchronized List<Probe> solicit(List<Probe> probes) {
-        byte[] buf = new byte[1500];
-        while (libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT) > 0) {
-            // answers to an earlier probe
-        }
+        ClaimReader.drain(probeFd);
         List<Probe> asked = new ArrayList<>();
         for (Probe p : probes) {
             try {
@@ -105,32 +99,15 @@ final class NeighbourWatch implements AutoCloseable {
     }
 
     /**
-     * The second half: reads the answers until {@code deadlineNanos} or until each address was answered.
-     * The probing thread reads its own socket, so an answer queued in time is never missed because a
-     * reader thread was not scheduled.
+     * The second half: reads the answers until {@code deadlineNanos} or until each address was answered
+     * ({@link ClaimReader#answers}, on the probe's own socket).
      *
      * @return the answering MAC of each address someone answered for
      */
-    synchronized Map<Inet6Address, String> answers(List<Probe> asked, long deadlineNanos) {
+    synchronized Map<InetAddress, String> answers(List<Probe> asked, long deadlineNanos) {
         Set<InetAddress> addresses = new HashSet<>();
         asked.forEach(p -> addresses.add(p.address()));
-        Map<Inet6Address, String> answers = new LinkedHashMap<>();
-        byte[] buf = new byte[1500];
-        while (!addresses.isEmpty()) {
-            long n = libc.recv(probeFd, buf, buf.length, MSG_DONTWAIT);
-            if (n > 0) {
-                ArpWatch.Claim c = parse(buf, (int) n, System.nanoTime());
-                if (c != null && c.probeAnswer() && addresses.contains(c.address()) && !ownMac.test(c.mac())) {
-                    answers.putIfAbsent((Inet6Address) c.address(), c.mac());
-                }
-                continue;
-            }
-            if (System.nanoTime() - deadlineNanos >= 0 || answers.size() == addresses.size()) {
-                break;
-            }
-            LockSupport.parkNanos(100_000);
-        }
-        return answers;
+        return addresses.isEmpty() ? Map.of() : ClaimReader.answers(probeFd, NeighbourWatch::parse, addresses, ownMac, deadlineNanos);
     }
 
     private void send(Probe p) throws NetworkException {
@@ -138,16 +115,8 @@ final class NeighbourWatch implements AutoCloseable {
         if (link.mac() == null || link.mac().length != 6) {
             throw new NetworkException("interface " + link.name() + " has no Ethernet address");
         }
-        byte[] index = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(link.index()).array();
-        if (libc.setsockopt(probeFd, LibC.IPPROTO_IPV6, LibC.IPV6_MULTICAST_IF, index, 4) < 0) {
-            throw new NetworkException("cannot select " + link.name() + ": " + LibC.describe(LibC.errno()));
-        }
-        byte[] message = solicitation(link.mac(), p.address());
-        ByteBuffer to = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-        to.putShort((short) LibC.AF_INET6).putShort((short) 0).putInt(0).put(solicitedNode(p.address())).putInt(link.index());
-        if (libc.sendto(probeFd, message, message.length, 0, to.array(), 28) < 0) {
-            throw new NetworkException("cannot send a neighbour solicitation on " + link.name() + ": " + LibC.describe(LibC.errno()));
-        }
+        NeighbourAdvertiser.send(probeFd, link, solicitation(link.mac(), p.address()), solicitedNode(p.address()),
+                "a neighbour solicitation for " + p.address().getHostAddress());
     }
 
     /** A neighbour solicitation for {@code target} with our link-layer address (the kernel fills in the checksum). */
