@@ -162,6 +162,8 @@ public final class ClusterMember implements AutoCloseable {
     private long viewNanos;
     private int round;
     private int lastRoundStarted;
+    /** A round we started and then refused when it came back to us, named silent meanwhile: nothing will decide it. */
+    private int abandonedRound;
     private WireMessage.Round roundParams;
     private boolean decided;
     private boolean everDecided;
@@ -740,6 +742,7 @@ public final class ClusterMember implements AutoCloseable {
         viewNanos = System.nanoTime();
         round = 0;
         lastRoundStarted = 0;
+        abandonedRound = 0;
         roundParams = null;
         decided = false;
         roundWanted = false;
@@ -1090,7 +1093,7 @@ public final class ClusterMember implements AutoCloseable {
         } else if (m instanceof WireMessage.Prepared p) {
             onPrepared(src, p);
         } else if (m instanceof WireMessage.RoundRequest r) {
-            onRoundRequest(r);
+            onRoundRequest(src, r);
         }
         publish();
     }
@@ -1182,7 +1185,7 @@ public final class ClusterMember implements AutoCloseable {
 
     private void onRound(Address src, WireMessage.Round r) {
         List<Address> members = view.getMembers();
-        if (!SilentMembers.fromCoordinator(members, src, r.silent()) || r.round() <= round) {
+        if (!SilentMembers.fromCoordinator(members, src, r.silent()) || r.round() <= round || lateFromSilent(src, r)) {
             dropped++;
             return;
         }
@@ -1218,8 +1221,15 @@ public final class ClusterMember implements AutoCloseable {
         // A state can go missing here while the others complete the round (JGroups drops a message
         // from a member not yet in the receiver's view, and only notices the gap at the sender's next
         // message): then this member asks for another round rather than waiting forever.
-        int started = round;
-        ViewKey startedIn = viewKey;
+        scheduleIncompleteCheck(viewKey, round);
+    }
+
+    /**
+     * Asks for another round while round {@code started} stays undecided here, every {@link #ROUND_TIMEOUT_MS}
+     * until a round or a view ends the wait: a single request can reach a member that does not take itself for
+     * the coordinator (the soak saw a round wait 37 s for the next view).
+     */
+    private void scheduleIncompleteCheck(ViewKey startedIn, int started) {
         schedule(() -> {
             if (!stopped && startedIn.equals(viewKey) && round == started && !decided) {
                 Map<Address, WireMessage.State> got = reports.states(started);
@@ -1227,8 +1237,42 @@ public final class ClusterMember implements AutoCloseable {
                 LOG.warn("Round {} of view {} incomplete after {} ms (no state from {}); asking for another",
                         started, viewKey, ROUND_TIMEOUT_MS, missing);
                 requestRound("round " + started + " incomplete");
+                scheduleIncompleteCheck(startedIn, started);
             }
         }, ROUND_TIMEOUT_MS);
+    }
+
+    /**
+     * A ROUND sent before its sender learnt it was named silent, arriving late (its connection stalled): it names
+     * silent the members that never saw the round they were to answer. Followed, it would make them let go of
+     * everything (the healthy side uncovered) and its sender decide alone. Its sender drops it once it counts
+     * itself silent; a member it names drops it when it names the sender silent and the round would go with fewer
+     * members than ours, and the coordinator takes it as "the sender speaks again" (the next round includes it).
+     */
+    private boolean lateFromSilent(Address src, WireMessage.Round r) {
+        Address self = channel.getAddress();
+        if (src.equals(self)) {
+            if (isCoordinator()) {
+                return false;
+            }
+            LOG.info("Round {} of view {} comes back after a round named me silent: abandoned", r.round(), viewKey);
+            abandonedRound = r.round();
+            return true;
+        }
+        Set<Address> named = SilentMembers.ofRanks(view.getMembers(), r.silent());
+        // Each of us named the other: the round that goes with fewer members is the one whose sender was not heard.
+        if (!silent.isSilent(src) || !named.contains(self) || SilentMembers.speaking(view.getMembers(), named).size()
+                >= SilentMembers.speaking(view.getMembers(), silent.silent()).size()) {
+            return false;
+        }
+        LOG.warn("Round {} of view {} from {}, whom we named silent, names me silent: its messages came late; not followed",
+                r.round(), viewKey, src);
+        if (isCoordinator()) {
+            silent.spoke(src);
+            silenceChanged();
+            requestRound(src + " speaks again");
+        }
+        return true;
     }
 
     private void onState(Address src, WireMessage.State s) {
@@ -1493,7 +1537,16 @@ public final class ClusterMember implements AutoCloseable {
         return result;
     }
 
-    private void onRoundRequest(WireMessage.RoundRequest r) {
+    private void onRoundRequest(Address src, WireMessage.RoundRequest r) {
+        Address self = channel.getAddress();
+        if (!isCoordinator() && silent.isSilent(self)
+                && src.equals(SilentMembers.coordinator(view.getMembers(), silent.silent()))) {
+            // The member we follow heard us again and takes us for the coordinator: our state reached it, and it
+            // waits for a round from us while we would wait for one from it.
+            silent.spoke(self);
+            LOG.info("{} asks me for a round: I speak again in view {}", src, viewKey);
+            silenceChanged();
+        }
         if (isCoordinator()) {
             LOG.debug("Round requested: {}", r.reason());
             resyncs.askedBy(r.resync());
@@ -1511,7 +1564,7 @@ public final class ClusterMember implements AutoCloseable {
         if (!isCoordinator()) {
             send(SilentMembers.coordinator(view.getMembers(), silent.silent()),
                     new WireMessage.RoundRequest(viewKey, round, reason, resyncs.token()));
-        } else if (round < lastRoundStarted || !decided) {
+        } else if (round < lastRoundStarted && lastRoundStarted != abandonedRound || !decided) {
             roundWanted = true; // one round at a time; the next starts when this one is decided
         } else {
             startRound();

@@ -96,18 +96,22 @@ final class InJvmFarm implements AutoCloseable {
         /** Above discovery: cuts members apart while discovery still answers ({@link #split}). */
         final SplitDiscard split;
         final DROP drop;
+        /** At the top of the stack: the member's own messages held back, then sent late ({@link Hold}). */
+        final Hold hold;
         final WackamoleConfig config;
         volatile boolean alive = true;
         /** The pending systemd clean-up after a kill, if any. */
         volatile ScheduledFuture<?> cleanup;
 
-        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, SplitDiscard split, DROP drop, WackamoleConfig config) {
+        Node(String name, ClusterMember member, InMemoryNetwork network, DISCARD discard, SplitDiscard split, DROP drop, Hold hold,
+                WackamoleConfig config) {
             this.name = name;
             this.member = member;
             this.network = network;
             this.discard = discard;
             this.split = split;
             this.drop = drop;
+            this.hold = hold;
             this.config = config;
         }
 
@@ -183,8 +187,9 @@ final class InJvmFarm implements AutoCloseable {
         DISCARD discard = new DISCARD();
         SplitDiscard split = new SplitDiscard();
         DROP drop = new DROP();
+        Hold hold = new Hold();
         Optional<SecretKey> farmKey = FarmKey.load(config.security());
-        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, split, drop, farmKey));
+        ClusterMember member = new ClusterMember(config, new Preparing(name, network), () -> channel(discard, split, drop, hold, farmKey));
         member.addListener(new ClusterListener() {
             private String lastView;
 
@@ -197,7 +202,7 @@ final class InJvmFarm implements AutoCloseable {
                 }
             }
         });
-        Node node = new Node(name, member, network, discard, split, drop, config);
+        Node node = new Node(name, member, network, discard, split, drop, hold, config);
         nodes.put(name, node);
         member.start();
         return node;
@@ -272,7 +277,7 @@ final class InJvmFarm implements AutoCloseable {
      * another wire version looks like to the others). Closed with the farm.
      */
     JChannel joinBare(String name) throws Exception {
-        JChannel ch = channel(new DISCARD(), new SplitDiscard(), new DROP(), FarmKey.load(WackamoleConfig.parse(common, () -> name).security()));
+        JChannel ch = channel(new DISCARD(), new SplitDiscard(), new DROP(), new Hold(), FarmKey.load(WackamoleConfig.parse(common, () -> name).security()));
         ch.name(name);
         bystanders.add(name);
         bareChannels.add(ch);
@@ -281,7 +286,7 @@ final class InJvmFarm implements AutoCloseable {
     }
 
     /** Short timeouts so that a test farm detects a death in well under a second. */
-    private static JChannel channel(DISCARD discard, SplitDiscard split, DROP drop, Optional<SecretKey> farmKey) throws Exception {
+    private static JChannel channel(DISCARD discard, SplitDiscard split, DROP drop, Hold hold, Optional<SecretKey> farmKey) throws Exception {
         // PING, not SHARED_LOOPBACK_PING: that one reads every member from the JVM's registry, so a partition cut
         // below it still let discovery answer across it. PING asks by message, which the partition's DISCARD drops.
         List<Protocol> protocols = new ArrayList<>(List.of(new SHARED_LOOPBACK(), discard, new PING(), split));
@@ -301,7 +306,8 @@ final class InJvmFarm implements AutoCloseable {
                 drop, // above the reliable layers: a message dropped here is lost for good, later ones still flow
                 new STABLE(),
                 new GMS().setJoinTimeout(300).setViewAckCollectionTimeout(500).printLocalAddress(false),
-                new FRAG4()));
+                new FRAG4(),
+                hold));
         return new JChannel(protocols);
     }
 
