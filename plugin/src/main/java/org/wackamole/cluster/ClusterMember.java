@@ -1259,10 +1259,7 @@ public final class ClusterMember implements AutoCloseable {
             abandonedRound = r.round();
             return true;
         }
-        Set<Address> named = SilentMembers.ofRanks(view.getMembers(), r.silent());
-        // Each of us named the other: the round that goes with fewer members is the one whose sender was not heard.
-        if (!silent.isSilent(src) || !named.contains(self) || SilentMembers.speaking(view.getMembers(), named).size()
-                >= SilentMembers.speaking(view.getMembers(), silent.silent()).size()) {
+        if (!SilentMembers.fromSideNotHeard(view.getMembers(), silent.silent(), self, src, r.silent())) {
             return false;
         }
         LOG.warn("Round {} of view {} from {}, whom we named silent, names me silent: its messages came late; not followed",

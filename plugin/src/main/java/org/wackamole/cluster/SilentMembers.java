@@ -133,6 +133,21 @@ final class SilentMembers {
         return true;
     }
 
+    /**
+     * Whether a valid ROUND from {@code src} is the late word of a member this one no longer follows:
+     * our agreed list names the sender silent, its ROUND names {@code self} silent, and it goes with
+     * fewer members than our list does. Each named the other; the side that was not heard is the smaller
+     * one (its messages waited in a stalled connection while the others went on), so following it would
+     * make the larger side let go of what it covers.
+     */
+    static boolean fromSideNotHeard(List<Address> view, Set<Address> agreed, Address self, Address src, List<Integer> ranks) {
+        if (!agreed.contains(src)) {
+            return false;
+        }
+        Set<Address> named = ofRanks(view, ranks);
+        return named.contains(self) && speaking(view, named).size() < speaking(view, agreed).size();
+    }
+
     static List<Integer> ranks(List<Address> view, Set<Address> members) {
         List<Integer> ranks = new ArrayList<>();
         for (int i = 0; i < view.size(); i++) {

@@ -37,6 +37,29 @@ class SilentMembersTest {
         assertThat(SilentMembers.fromCoordinator(VIEW, VIEW.get(sender), ranks(silent))).isEqualTo(valid);
     }
 
+    /**
+     * A valid ROUND reaching member 2 whose agreed list names {@code agreed} silent: is it the late word of
+     * a side that was not heard (refused), or a round to follow? The stall of the TCP loss soak: member 0's
+     * messages waited in a stalled connection while 1, 2, 3 named it silent and went on; its late ROUND named
+     * them all.
+     */
+    @ParameterizedTest(name = "agreed [{0}], from {1} naming [{2}] -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "0   | 0 |  1 2 3 | true",   // the held coordinator's late round: it goes alone, we go with three
+            "0   | 0 |  2     | false",  // names only us: it goes with three, as we do; no side is the smaller
+            "0   | 0 |  1 2   | true",
+            "    | 0 |  2     | false",  // we name nobody: an ordinary round that names us, we follow and let go
+            "0   | 0 |  1 3   | false",  // does not name us
+            "0 3 | 0 |  1 2 3 | true",
+            "0   | 1 |  0 2   | false",  // from a member we do not name
+            "0 1 | 0 |  2 3   | false",  // we go with two, it goes with two: no side is the smaller
+            "0 1 | 0 |  2     | false",  // it goes with more than we do
+    })
+    void aRoundFromTheSideNotHeardIsRefused(String agreed, int sender, String named, boolean refused) {
+        Set<Address> mine = SilentMembers.ofRanks(VIEW, ranks(agreed));
+        assertThat(SilentMembers.fromSideNotHeard(VIEW, mine, VIEW.get(2), VIEW.get(sender), ranks(named))).isEqualTo(refused);
+    }
+
     @Test
     void aMemberOutsideTheViewNeverStartsARound() {
         assertThat(SilentMembers.fromCoordinator(VIEW, new UUID(9, 9), List.of(0, 1, 2, 3))).isFalse();
