@@ -1252,11 +1252,13 @@ public final class ClusterMember implements AutoCloseable {
     private boolean lateFromSilent(Address src, WireMessage.Round r) {
         Address self = channel.getAddress();
         if (src.equals(self)) {
-            if (isCoordinator()) {
+            // Our own round is stale when a round named us silent, or when we started a later one since: a
+            // request that told us we speak again can overtake our own late rounds on the way back to us.
+            if (isCoordinator() && r.round() > abandonedRound) {
                 return false;
             }
             LOG.info("Round {} of view {} comes back after a round named me silent: abandoned", r.round(), viewKey);
-            abandonedRound = r.round();
+            abandonedRound = Math.max(abandonedRound, r.round());
             return true;
         }
         if (!SilentMembers.fromSideNotHeard(view.getMembers(), silent.silent(), self, src, r.silent())) {
@@ -1268,6 +1270,11 @@ public final class ClusterMember implements AutoCloseable {
             silent.spoke(src);
             silenceChanged();
             requestRound(src + " speaks again");
+        } else {
+            // The sender may go on without us while our coordinator follows it: tell it we speak, or each of us
+            // would wait for the other for good (CI saw two members refuse every round of a member that had
+            // named them silent, while the deputy they followed started none).
+            send(src, new WireMessage.RoundRequest(viewKey, round, config.node() + " speaks", resyncs.token()));
         }
         return true;
     }
@@ -1541,7 +1548,12 @@ public final class ClusterMember implements AutoCloseable {
             // The member we follow heard us again and takes us for the coordinator: our state reached it, and it
             // waits for a round from us while we would wait for one from it.
             silent.spoke(self);
+            abandonedRound = lastRoundStarted; // started unheard: the round we start now supersedes them
             LOG.info("{} asks me for a round: I speak again in view {}", src, viewKey);
+            silenceChanged();
+        }
+        if (isCoordinator() && silent.spoke(src)) {
+            LOG.info("{} asks for a round: it speaks again and takes part from the next round", src);
             silenceChanged();
         }
         if (isCoordinator()) {
