@@ -1246,8 +1246,9 @@ public final class ClusterMember implements AutoCloseable {
      * A ROUND sent before its sender learnt it was named silent, arriving late (its connection stalled): it names
      * silent the members that never saw the round they were to answer. Followed, it would make them let go of
      * everything (the healthy side uncovered) and its sender decide alone. Its sender drops it once it counts
-     * itself silent; a member it names drops it when it names the sender silent and the round would go with fewer
-     * members than ours, and the coordinator takes it as "the sender speaks again" (the next round includes it).
+     * itself silent or has started a later round; a member it names drops it when it names the sender silent and
+     * the round would go with fewer members than ours. The coordinator takes it as "the sender speaks again" (the
+     * next round includes it); any other member tells the sender it speaks, so neither waits for the other.
      */
     private boolean lateFromSilent(Address src, WireMessage.Round r) {
         Address self = channel.getAddress();
