@@ -1258,7 +1258,8 @@ public final class ClusterMember implements AutoCloseable {
             if (isCoordinator() && r.round() > abandonedRound) {
                 return false;
             }
-            LOG.info("Round {} of view {} comes back after a round named me silent: abandoned", r.round(), viewKey);
+            LOG.info("Round {} of view {} comes back after a round named me silent or a later round of mine: abandoned",
+                    r.round(), viewKey);
             abandonedRound = Math.max(abandonedRound, r.round());
             return true;
         }
@@ -1553,11 +1554,11 @@ public final class ClusterMember implements AutoCloseable {
             LOG.info("{} asks me for a round: I speak again in view {}", src, viewKey);
             silenceChanged();
         }
-        if (isCoordinator() && silent.spoke(src)) {
-            LOG.info("{} asks for a round: it speaks again and takes part from the next round", src);
-            silenceChanged();
-        }
         if (isCoordinator()) {
+            if (silent.spoke(src)) {
+                LOG.info("{} asks for a round: it speaks again and takes part from the next round", src);
+                silenceChanged();
+            }
             LOG.debug("Round requested: {}", r.reason());
             resyncs.askedBy(r.resync());
             requestRound(r.reason());
